@@ -1,0 +1,1 @@
+"""Pure metric maths: no Streamlit, no SQL."""

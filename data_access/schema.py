@@ -1,0 +1,102 @@
+"""The tables as the queries see them (head of the migrations in data_access/migrations)."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+metadata = sa.MetaData()
+
+customers = sa.Table(
+    "customers", metadata,
+    sa.Column("customer_id", sa.String, primary_key=True),
+    sa.Column("joined_at", sa.Date, nullable=False),
+    sa.Column("tier", sa.String),
+    sa.Column("loyalty_member", sa.Boolean),
+    sa.Column("segment", sa.String),
+    sa.Column("region", sa.String),
+)
+
+tier_history = sa.Table(
+    "tier_history", metadata,
+    sa.Column("customer_id", sa.String, primary_key=True),
+    sa.Column("effective_from", sa.Date, primary_key=True),
+    sa.Column("tier", sa.String, nullable=False),
+)
+
+touchpoints = sa.Table(
+    "touchpoints", metadata,
+    sa.Column("touchpoint", sa.String, primary_key=True),
+    sa.Column("stage", sa.String, nullable=False),
+    sa.Column("stage_order", sa.Integer, nullable=False),
+    sa.Column("channel", sa.String),
+)
+
+survey_responses = sa.Table(
+    "survey_responses", metadata,
+    sa.Column("response_id", sa.String, primary_key=True),
+    sa.Column("customer_id", sa.String, nullable=False),
+    sa.Column("submitted_at", sa.DateTime, nullable=False),
+    sa.Column("touchpoint", sa.String, nullable=False),
+    sa.Column("channel", sa.String),
+    sa.Column("nps", sa.SmallInteger),
+    sa.Column("csat", sa.SmallInteger),
+    sa.Column("ces", sa.SmallInteger),
+    sa.Column("comment", sa.Text),
+    sa.Column("sentiment", sa.Double),
+    sa.Column("subjectivity", sa.Double),
+    sa.Column("sentiment_scorer", sa.String),
+)
+
+service_tickets = sa.Table(
+    "service_tickets", metadata,
+    sa.Column("ticket_id", sa.String, primary_key=True),
+    sa.Column("customer_id", sa.String, nullable=False),
+    sa.Column("opened_at", sa.DateTime, nullable=False),
+    sa.Column("first_response_at", sa.DateTime),
+    sa.Column("resolved_at", sa.DateTime),
+    sa.Column("channel", sa.String),
+    sa.Column("category", sa.String),
+    sa.Column("priority", sa.String),
+    sa.Column("status", sa.String),
+    sa.Column("csat", sa.SmallInteger),
+    sa.Column("description", sa.Text),
+    sa.Column("sentiment", sa.Double),
+    sa.Column("subjectivity", sa.Double),
+    sa.Column("sentiment_scorer", sa.String),
+    sa.Column("first_response_hours", sa.Double),
+    sa.Column("resolution_hours", sa.Double),
+)
+
+purchases = sa.Table(
+    "purchases", metadata,
+    sa.Column("order_id", sa.String, primary_key=True),
+    sa.Column("customer_id", sa.String, nullable=False),
+    sa.Column("ordered_at", sa.DateTime, nullable=False),
+    sa.Column("amount", sa.Double, nullable=False),
+    sa.Column("channel", sa.String),
+    sa.Column("points_earned", sa.Integer),
+    sa.Column("points_redeemed", sa.Integer),
+)
+
+import_log = sa.Table(
+    "import_log", metadata,
+    sa.Column("import_id", sa.String, primary_key=True),
+    sa.Column("dataset", sa.String, nullable=False),
+    sa.Column("source", sa.String, nullable=False),
+    sa.Column("imported_at", sa.DateTime, nullable=False),
+    sa.Column("rows_read", sa.Integer, nullable=False),
+    sa.Column("inserted", sa.Integer, nullable=False),
+    sa.Column("updated", sa.Integer, nullable=False),
+    sa.Column("unchanged", sa.Integer, nullable=False),
+    sa.Column("rejected", sa.Integer, nullable=False),
+    sa.Column("scorer", sa.String),
+    sa.Column("data_version", sa.Integer, nullable=False),
+)
+
+app_meta = sa.Table(
+    "app_meta", metadata,
+    sa.Column("key", sa.String, primary_key=True),
+    sa.Column("value", sa.String, nullable=False),
+)
+
+TABLES: dict[str, sa.Table] = dict(metadata.tables)

@@ -1,0 +1,167 @@
+"""Raw frame + contract -> typed valid rows + a list of rejected cells (row, column, value, reason).
+
+Row numbers count the header as row 1, as a spreadsheet shows them.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import pandas as pd
+
+from data_access.contracts import Column, Dataset
+from data_access.readers import ImportRejected
+
+FIRST_DATA_ROW = 2
+TRUE_WORDS = {"true", "t", "yes", "y", "1"}
+FALSE_WORDS = {"false", "f", "no", "n", "0"}
+# Tried, in turn, on the values ISO 8601 did not parse: each round takes the format that reads most of them.
+DATE_FORMATS = (
+    "%m/%d/%Y %H:%M:%S", "%m/%d/%Y %H:%M", "%m/%d/%Y", "%d/%m/%Y %H:%M:%S", "%d/%m/%Y %H:%M", "%d/%m/%Y",
+    "%d-%m-%Y %H.%M", "%d-%m-%Y %H:%M:%S", "%d-%m-%Y %H:%M", "%d-%m-%Y", "%d.%m.%Y %H:%M", "%d.%m.%Y",
+    "%Y/%m/%d %H:%M:%S", "%Y/%m/%d",
+)
+REJECTION_COLUMNS = ["row", "column", "value", "reason"]
+
+
+def normalise_name(name: object) -> str:
+    """Column names match ignoring case, spaces, underscores and dashes."""
+    return re.sub(r"[\s_\-]+", "", str(name)).casefold()
+
+
+@dataclass
+class Validated:
+    """The rows that meet the contract, typed, and every problem found in the others."""
+
+    frame: pd.DataFrame
+    rejections: pd.DataFrame
+    rows_read: int
+    present: tuple[str, ...]
+
+    @property
+    def rejected_rows(self) -> int:
+        return int(self.rejections["row"].nunique())
+
+
+def map_columns(frame: pd.DataFrame, contract: Dataset, name: str,
+                mapping: dict[str, str] | None = None) -> pd.DataFrame:
+    """Rename source columns to contract columns; refuse the file when a required one is missing."""
+    wanted = {normalise_name(c.name): c.name for c in contract.columns}
+    renames: dict[str, str] = {}
+    explicit = {normalise_name(k): v for k, v in (mapping or {}).items()}
+    for source in frame.columns:
+        target = explicit.get(normalise_name(source)) or wanted.get(normalise_name(source))
+        if target and target in wanted.values() and target not in renames.values():
+            renames[source] = target
+    unknown = sorted(set((mapping or {}).values()) - set(wanted.values()) - {""})
+    if unknown:
+        raise ImportRejected(name, f"the mapping names columns that are not in the {contract.name} contract: "
+                                   f"{', '.join(unknown)}.")
+    missing = [c for c in contract.required if c not in renames.values()]
+    if missing:
+        raise ImportRejected(name, f"missing required column(s) {', '.join(missing)} for {contract.name}. "
+                                   f"The file has: {', '.join(map(str, frame.columns))}.")
+    return frame[list(renames)].rename(columns=renames)
+
+
+def _blank_to_na(values: pd.Series) -> pd.Series:
+    if values.dtype == object or pd.api.types.is_string_dtype(values):
+        stripped = values.astype("string").str.strip()
+        return stripped.mask(stripped == "")
+    return values
+
+
+def _parse_datetimes(values: pd.Series) -> pd.Series:
+    if pd.api.types.is_datetime64_any_dtype(values):
+        parsed = values
+    else:
+        text = values.astype("string")
+        parsed = pd.to_datetime(text, format="ISO8601", errors="coerce", utc=True)
+        left = text[parsed.isna() & text.notna()]
+        while not left.empty:
+            tries = {f: pd.to_datetime(left, format=f, errors="coerce") for f in DATE_FORMATS}
+            best = max(tries, key=lambda f: tries[f].notna().sum())
+            hits = tries[best].dropna()
+            if hits.empty:
+                break
+            parsed.loc[hits.index] = hits.dt.tz_localize("UTC")
+            left = left.drop(hits.index)
+    if getattr(parsed.dt, "tz", None) is not None:
+        parsed = parsed.dt.tz_convert("UTC").dt.tz_localize(None)
+    return parsed.astype("datetime64[us]")
+
+
+def _parse(values: pd.Series, column: Column) -> tuple[pd.Series, pd.Series]:
+    """Typed values and, per cell, the reason it is invalid (NA where it is fine or empty)."""
+    reasons = pd.Series(pd.NA, index=values.index, dtype="string")
+    present = values.notna()
+    if column.kind in {"int", "float"}:
+        parsed = pd.to_numeric(values, errors="coerce")
+        reasons[present & parsed.isna()] = "not a number"
+        if column.kind == "int":
+            reasons[parsed.notna() & (parsed != parsed.round())] = "not a whole number"
+        in_range = parsed.between(column.minimum, column.maximum) if column.minimum is not None else True
+        reasons[parsed.notna() & ~in_range & reasons.isna()] = (
+            f"outside the allowed range {column.minimum:g} to {column.maximum:g}")
+        parsed = parsed.where(reasons.isna())
+        return (parsed.round().astype("Int64") if column.kind == "int" else parsed.astype("Float64")), reasons
+    if column.kind in {"datetime", "date"}:
+        parsed = _parse_datetimes(values)
+        reasons[present & parsed.isna()] = "not a recognisable date" + (" and time" if column.kind == "datetime"
+                                                                          else "")
+        return (parsed.dt.normalize() if column.kind == "date" else parsed), reasons
+    if column.kind == "bool":
+        words = values.astype("string").str.casefold()
+        parsed = words.map(lambda w: True if w in TRUE_WORDS else False if w in FALSE_WORDS else pd.NA)
+        reasons[present & parsed.isna()] = "not true/false (use true, false, yes, no, 1 or 0)"
+        return parsed.astype("boolean"), reasons
+    parsed = values.astype("string")
+    if column.allowed:
+        canonical = {a.casefold(): a for a in column.allowed}
+        mapped = parsed.str.casefold().map(canonical)
+        reasons[present & mapped.isna()] = f"not one of {', '.join(column.allowed)}"
+        parsed = mapped.astype("string")
+    return parsed, reasons
+
+
+def _problems(frame: pd.DataFrame, mask: pd.Series, column: str, reason: pd.Series | str) -> pd.DataFrame:
+    rows = frame.index[mask]
+    return pd.DataFrame({
+        "row": rows + FIRST_DATA_ROW,
+        "column": column,
+        "value": frame.loc[rows, column].astype("string").fillna("").to_numpy() if column in frame else "",
+        "reason": reason[mask].to_numpy() if isinstance(reason, pd.Series) else reason,
+    })
+
+
+def validate(raw: pd.DataFrame, contract: Dataset) -> Validated:
+    """Check every cell and row against the contract; keep the valid rows, report the rest."""
+    raw = raw.reset_index(drop=True)
+    present = tuple(c.name for c in contract.columns if c.name in raw.columns)
+    typed = pd.DataFrame(index=raw.index)
+    problems: list[pd.DataFrame] = []
+    for name in present:
+        column = contract.column(name)
+        values = _blank_to_na(raw[name])
+        typed[name], reasons = _parse(values, column)
+        problems.append(_problems(raw, reasons.notna(), name, reasons))
+        if column.required:
+            problems.append(_problems(raw, values.isna(), name, "missing required value"))
+    for name in present:
+        earlier = contract.column(name).not_before
+        if earlier in typed:
+            wrong = typed[name] < typed[earlier]
+            problems.append(_problems(raw, wrong.fillna(False).astype(bool), name, f"is before {earlier}"))
+    key = list(contract.key)
+    duplicated = typed[key].notna().all(axis=1) & typed.duplicated(key, keep="first")
+    if duplicated.any():
+        first_row = typed.reset_index().groupby(key)["index"].transform("min") + FIRST_DATA_ROW
+        reason = "duplicate key; first seen in row " + first_row.astype(str)
+        problems.append(_problems(raw, duplicated, key[0], reason))
+    rejections = pd.concat([p for p in problems if not p.empty] or [pd.DataFrame(columns=REJECTION_COLUMNS)],
+                           ignore_index=True).sort_values(["row", "column"], ignore_index=True)
+    bad_rows = set(rejections["row"] - FIRST_DATA_ROW)
+    valid = typed.loc[~typed.index.isin(bad_rows)].copy()
+    valid["source_row"] = valid.index + FIRST_DATA_ROW
+    return Validated(valid.reset_index(drop=True), rejections, len(raw), present)
