@@ -88,7 +88,8 @@ DATASETS: dict[str, Dataset] = {
             key=("touchpoint",),
             references_customers=False,
             columns=(
-                Column("touchpoint", "text", "Touchpoint name, as used in survey files.", "Home delivery", required=True),
+                Column("touchpoint", "text", "Touchpoint name, as used in survey files.", "Home delivery",
+                       required=True),
                 Column("stage", "text", "Journey stage the touchpoint belongs to.", "Receive", required=True),
                 Column("stage_order", "int", "Position of the stage in the journey (1 = first).", "3",
                        required=True, minimum=1, maximum=99),

@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pandas as pd
 import sqlalchemy as sa
@@ -151,7 +151,7 @@ def _write(engine: Engine, contract: Dataset, frame: pd.DataFrame, report: Impor
         report.data_version = bump_data_version(conn)
         conn.execute(sa.insert(import_log).values(
             import_id=uuid.uuid4().hex, dataset=contract.name, source=report.source,
-            imported_at=datetime.now(timezone.utc).replace(tzinfo=None), rows_read=report.rows_read,
+            imported_at=datetime.now(UTC).replace(tzinfo=None), rows_read=report.rows_read,
             inserted=report.inserted, updated=report.updated, unchanged=report.unchanged,
             rejected=report.rejected, scorer=report.scorer, data_version=report.data_version))
     if progress:

@@ -1,0 +1,32 @@
+# One command per task. `make run` and `make test` work on a fresh machine with Python 3.11.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+PY := $(VENV)/bin/python
+INSTALLED := $(VENV)/.installed
+PORT ?= 8501
+
+.PHONY: run test lint bench demo clean
+
+$(INSTALLED): requirements.txt requirements-dev.txt
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	touch $(INSTALLED)
+
+run: $(INSTALLED)  ## start the app; builds the demo company on first run
+	$(PY) cli.py demo --if-empty
+	$(PY) -m streamlit run app.py --server.port $(PORT) --browser.gatherUsageStats false
+
+test: $(INSTALLED)  ## the whole test suite
+	$(PY) -m pytest
+
+lint: $(INSTALLED)
+	$(VENV)/bin/ruff check .
+
+bench: $(INSTALLED)  ## benchmarks: print figures, write bench/results/
+	$(PY) -m bench.run
+
+demo: $(INSTALLED)  ## rebuild the demo company into the database (upsert)
+	$(PY) cli.py demo
+
+clean:
+	rm -rf data $(VENV)

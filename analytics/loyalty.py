@@ -1,0 +1,43 @@
+"""Loyalty KPIs per tier and the tier migration matrix, from sums the database returns."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from analytics.ratios import ratio
+
+DEFINITIONS: dict[str, str] = {
+    "customers": "Customers in the tier (current tier).",
+    "active_customers": "Customers with at least one order in the period.",
+    "orders_per_customer": "Orders in the period per active customer.",
+    "average_order_value": "Revenue in the period / orders in the period.",
+    "revenue": "Sum of order amounts in the period (returns are negative).",
+    "repeat_rate": "Share of active customers with 2 or more orders in the period, in %.",
+    "retention": "Share of the previous period's buyers who bought again in this period, in %.",
+    "points_earned": "Loyalty points earned with orders in the period.",
+    "points_redeemed": "Loyalty points spent on orders in the period.",
+    "redemption_rate": "Points redeemed / points earned in the period, in %.",
+    "breakage": "Share of points earned in the period by members who redeemed nothing in the period, in % "
+                "(points at risk of never being redeemed).",
+}
+
+
+def tier_kpis(sums: pd.DataFrame) -> pd.DataFrame:
+    """Rates per tier from customers, active, orders, revenue, repeat_buyers, previous_buyers, retained, points."""
+    out = sums.copy()
+    out["orders_per_customer"] = ratio(out["orders"], out["active_customers"])
+    out["average_order_value"] = ratio(out["revenue"], out["orders"])
+    out["revenue_per_active"] = ratio(out["revenue"], out["active_customers"])
+    out["repeat_rate"] = 100 * ratio(out["repeat_buyers"], out["active_customers"])
+    out["retention"] = 100 * ratio(out["retained"], out["previous_buyers"])
+    out["redemption_rate"] = 100 * ratio(out["points_redeemed"], out["points_earned"])
+    out["breakage"] = 100 * ratio(out["points_unredeemed"], out["points_earned"])
+    return out
+
+
+def migration_matrix(moves: pd.DataFrame, order: tuple[str, ...]) -> pd.DataFrame:
+    """Customers by tier at the first date (rows) and at the second (columns), in tier order."""
+    matrix = moves.pivot_table(index="tier_from", columns="tier_to", values="customers", aggfunc="sum",
+                               fill_value=0)
+    labels = [t for t in order if t in set(matrix.index) | set(matrix.columns)]
+    return matrix.reindex(index=labels, columns=labels, fill_value=0).astype("int64")

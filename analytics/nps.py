@@ -1,0 +1,93 @@
+"""Net Promoter Score with its sampling error, group comparison and the small-sample flag."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+Z95 = 1.959963984540054
+MIN_N = 30  # below this many answers a group is shown greyed out, never ranked
+PROMOTER_FROM = 9  # 9-10
+DETRACTOR_UP_TO = 6  # 0-6; 7-8 are passives
+NPS_GROUPS = ("Promoter", "Passive", "Detractor")
+
+
+def nps_group(score: int) -> str:
+    """Promoter (9-10), Passive (7-8) or Detractor (0-6)."""
+    if not 0 <= score <= 10:
+        raise ValueError(f"NPS answers run from 0 to 10, got {score}")
+    return "Promoter" if score >= PROMOTER_FROM else "Detractor" if score <= DETRACTOR_UP_TO else "Passive"
+
+
+@dataclass(frozen=True)
+class Nps:
+    """NPS = %promoters − %detractors, on −100..100, with its 95% margin of error."""
+
+    score: float
+    margin: float
+    n: int
+    low_n: bool
+
+    @property
+    def standard_error(self) -> float:
+        return self.margin / Z95
+
+
+def nps(promoters: int, passives: int, detractors: int, min_n: int = MIN_N) -> Nps:
+    """NPS and its 95% margin of error.
+
+    Each answer scores +1 (promoter), 0 (passive) or −1 (detractor); NPS is their mean ×100, so its
+    per-respondent variance is (pP + pD) − (pP − pD)² and SE = sqrt(variance / n).
+    """
+    n = promoters + passives + detractors
+    if n == 0:
+        return Nps(float("nan"), float("nan"), 0, True)
+    p_pro, p_det = promoters / n, detractors / n
+    variance = (p_pro + p_det) - (p_pro - p_det) ** 2
+    return Nps(100 * (p_pro - p_det), 100 * Z95 * math.sqrt(variance / n), n, n < min_n)
+
+
+@dataclass(frozen=True)
+class Difference:
+    """A − B in NPS points, with a two-sided z-test of whether it is more than noise."""
+
+    delta: float
+    margin: float
+    z: float
+    p_value: float
+    significant: bool
+
+
+def difference(a: Nps, b: Nps, alpha: float = 0.05) -> Difference:
+    """Two independent groups or periods: z = (A − B) / sqrt(SE_A² + SE_B²).
+
+    Never significant when either side has fewer than the minimum answers.
+    """
+    se = math.hypot(a.standard_error, b.standard_error)
+    delta = a.score - b.score
+    if a.n == 0 or b.n == 0 or math.isnan(se):
+        return Difference(float("nan"), float("nan"), float("nan"), float("nan"), False)
+    if se == 0:
+        z, p = (0.0, 1.0) if delta == 0 else (math.copysign(math.inf, delta), 0.0)
+    else:
+        z = delta / se
+        p = math.erfc(abs(z) / math.sqrt(2))
+    return Difference(delta, Z95 * se, z, p, p < alpha and not (a.low_n or b.low_n))
+
+
+def add_nps(frame: pd.DataFrame, min_n: int = MIN_N) -> pd.DataFrame:
+    """Adds nps, nps_margin, nps_n and low_n to a frame of promoters/passives/detractors counts."""
+    out = frame.copy()
+    pro, pas, det = (out[c].fillna(0).astype("float64") for c in ("promoters", "passives", "detractors"))
+    n = pro + pas + det
+    with np.errstate(invalid="ignore", divide="ignore"):
+        p_pro, p_det = pro / n, det / n
+        variance = (p_pro + p_det) - (p_pro - p_det) ** 2
+        out["nps"] = 100 * (p_pro - p_det)
+        out["nps_margin"] = 100 * Z95 * np.sqrt(variance / n)
+    out["nps_n"] = n.astype("int64")
+    out["low_n"] = n < min_n
+    return out

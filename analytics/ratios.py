@@ -1,0 +1,19 @@
+"""Division that says 'no data' (NaN) instead of failing or inventing a zero."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+
+def ratio(numerator, denominator):
+    """numerator / denominator, NaN where the denominator is zero or missing (scalars or Series)."""
+    num = pd.to_numeric(numerator, errors="coerce") if isinstance(numerator, pd.Series) else numerator
+    den = pd.to_numeric(denominator, errors="coerce") if isinstance(denominator, pd.Series) else denominator
+    if isinstance(num, pd.Series) or isinstance(den, pd.Series):
+        den = den.astype("float64") if isinstance(den, pd.Series) else float(den)
+        result = num / (den.where(den != 0) if isinstance(den, pd.Series) else (den or np.nan))
+        return result.astype("float64")
+    if den is None or den == 0 or pd.isna(den) or num is None or pd.isna(num):
+        return float("nan")
+    return float(num) / float(den)

@@ -1,0 +1,206 @@
+"""CX Insight from the command line: build the demo, import files, print the numbers the app shows."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import sys
+from datetime import date
+from pathlib import Path
+
+import pandas as pd
+
+from analytics.loyalty import tier_kpis
+from analytics.survey import summarise
+from data_access import contracts, queries
+from data_access.db import DatabaseError, open_database
+from data_access.filters import Filters
+from data_access.loaders import ImportReport, import_dataset
+from data_access.readers import ImportRejected
+
+LOAD_ORDER = ("touchpoints", "customers", "tier_history", "survey", "service", "purchases")
+SURVEY_FIELDS = ["nps", "nps_margin", "nps_n", "low_n", "csat", "csat_n", "ces", "ces_n", "sentiment",
+                 "sentiment_n", "negative_share", "responses"]
+LOYALTY_FIELDS = ["customers", "active_customers", "orders", "revenue", "orders_per_customer",
+                  "average_order_value", "repeat_rate", "retention", "points_earned", "points_redeemed",
+                  "redemption_rate", "breakage"]
+
+
+def _print_report(report: ImportReport, out) -> None:
+    print(report.summary(), file=out)
+    for row in report.reasons().itertuples():
+        print(f"  rejected {row.rows} row(s): {row.column}: {row.reason} (rows {row.first_rows})", file=out)
+
+
+def demo(args: argparse.Namespace) -> int:
+    """Build the demo company: the bundled CSVs at the default seed and scale, else freshly generated."""
+    from sample_data import generate
+
+    engine = open_database(args.database_url)
+    if args.if_empty:
+        with engine.connect() as conn:
+            if queries.data_date_range(conn) is not None:
+                print("The database already holds data; the demo was not loaded.")
+                return 0
+    bundled = Path(generate.__file__).parent
+    if args.scale == "small" and args.seed == generate.DEFAULT_SEED:
+        sources = {name: bundled / f"{name}.csv" for name in LOAD_ORDER}
+    else:
+        print(f"Generating the demo company at scale {args.scale} (seed {args.seed})…", flush=True)
+        sources = generate.generate(args.scale, args.seed)
+    for name in LOAD_ORDER:
+        report = import_dataset(engine, name, sources[name], name=f"demo:{name}", scorer=args.scorer)
+        _print_report(report, sys.stdout)
+    return 0
+
+
+def import_file(args: argparse.Namespace) -> int:
+    """Import one file; exit 1 when it was rejected whole."""
+    mapping = json.loads(Path(args.mapping).read_text(encoding="utf-8")) if args.mapping else None
+    engine = open_database(args.database_url)
+    last = [-1]
+
+    def progress(step: str, fraction: float) -> None:
+        tenth = int(fraction * 10)
+        if tenth != last[0]:
+            last[0] = tenth
+            print(f"  {step}: {fraction:.0%}", file=sys.stderr, flush=True)
+
+    report = import_dataset(engine, args.dataset, Path(args.file), mapping=mapping, scorer=args.scorer,
+                            strict=args.strict, sheet=args.sheet, progress=progress)
+    _print_report(report, sys.stdout)
+    return 0
+
+
+def _clean(value):
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    if isinstance(value, (pd.Timestamp, date)):
+        return value.isoformat()
+    return value.item() if hasattr(value, "item") else value
+
+
+def _records(frame: pd.DataFrame, fields: list[str]) -> list[dict]:
+    return [{k: _clean(v) for k, v in row.items()} for row in frame[fields].to_dict("records")]
+
+
+def build_report(engine, filters: Filters) -> dict:
+    """The numbers of the Overview: overall, per touchpoint (with stage) and per tier (with loyalty)."""
+    with engine.connect() as conn:
+        span = queries.data_date_range(conn)
+        if span is None:
+            raise ImportRejected("report", "the database holds no survey responses or orders yet; "
+                                           "run `python cli.py demo` or import your data first.")
+        filters = filters.within(*span)
+        overall = summarise(queries.survey_counts(conn, filters))
+        touchpoints = summarise(queries.survey_counts(conn, filters, by=("stage_order", "stage", "touchpoint")))
+        tiers = summarise(queries.survey_counts(conn, filters, by=("tier",)))
+        loyalty = tier_kpis(queries.loyalty_by_tier(conn, filters))
+        scorers = queries.sentiment_scorers(conn)
+    by_tier = tiers[["tier", *SURVEY_FIELDS]].merge(loyalty[["tier", *LOYALTY_FIELDS]], on="tier", how="outer")
+    order = {t: i for i, t in enumerate(contracts.TIERS)}
+    by_tier = by_tier.sort_values("tier", key=lambda s: s.map(order).fillna(len(order)))
+    for frame in (overall, touchpoints, by_tier):
+        frame["n"] = frame["nps_n"].fillna(0).astype(int)
+    return {
+        "period": {"from": filters.start.isoformat(), "to": filters.end.isoformat(),
+                   "tiers": list(filters.tiers)},
+        "sentiment_scorer": ", ".join(scorers) or None,
+        "overall": _records(overall, ["n", *SURVEY_FIELDS])[0],
+        "by_touchpoint": _records(touchpoints, ["stage_order", "stage", "touchpoint", "n", *SURVEY_FIELDS]),
+        "by_tier": _records(by_tier, ["tier", "n", *SURVEY_FIELDS, *LOYALTY_FIELDS]),
+    }
+
+
+def _fmt(value, digits: int = 1) -> str:
+    if value is None:
+        return "–"
+    return f"{value:.{digits}f}" if isinstance(value, float) else str(value)
+
+
+def to_markdown(report: dict) -> str:
+    """The report as Markdown tables a person can paste into a ticket or an e-mail."""
+    o = report["overall"]
+    lines = [f"# CX report {report['period']['from']} to {report['period']['to']}", "",
+             f"NPS {_fmt(o['nps'])} ± {_fmt(o['nps_margin'])} (n = {o['n']}), CSAT {_fmt(o['csat'])}%, "
+             f"CES {_fmt(o['ces'], 2)}, sentiment {_fmt(o['sentiment'], 2)} "
+             f"(scorer: {report['sentiment_scorer']})", "",
+             "## By touchpoint", "", "| stage | touchpoint | n | NPS | ± | CSAT % | CES | sentiment |",
+             "| --- | --- | --: | --: | --: | --: | --: | --: |"]
+    for r in report["by_touchpoint"]:
+        flag = " (low n)" if r["low_n"] else ""
+        lines.append(f"| {r['stage']} | {r['touchpoint']}{flag} | {r['n']} | {_fmt(r['nps'])} | {_fmt(r['nps_margin'])} "
+                     f"| {_fmt(r['csat'])} | {_fmt(r['ces'], 2)} | {_fmt(r['sentiment'], 2)} |")
+    lines += ["", "## By tier", "",
+              "| tier | n | NPS | ± | active customers | orders/customer | AOV | repeat % | retention % | "
+              "redemption % |", "| --- | --: | --: | --: | --: | --: | --: | --: | --: | --: |"]
+    for r in report["by_tier"]:
+        lines.append(f"| {r['tier']} | {r['n']} | {_fmt(r['nps'])} | {_fmt(r['nps_margin'])} | "
+                     f"{_fmt(r['active_customers'])} | {_fmt(r['orders_per_customer'], 2)} | "
+                     f"{_fmt(r['average_order_value'], 2)} | {_fmt(r['repeat_rate'])} | {_fmt(r['retention'])} | "
+                     f"{_fmt(r['redemption_rate'])} |")
+    return "\n".join(lines) + "\n"
+
+
+def report(args: argparse.Namespace) -> int:
+    """Print the report as JSON or Markdown."""
+    filters = Filters(start=args.date_from, end=args.date_to, tiers=tuple(args.tier or ()))
+    result = build_report(open_database(args.database_url), filters)
+    print(json.dumps(result, indent=2) if args.format == "json" else to_markdown(result))
+    return 0
+
+
+def contract(_: argparse.Namespace) -> int:
+    """Print the data contract as Markdown (docs/data-contract.md)."""
+    print(contracts.render_markdown(), end="")
+    return 0
+
+
+def parser() -> argparse.ArgumentParser:
+    from analytics.sentiment import SCORERS
+
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--database-url", help="SQLAlchemy URL; default CX_DATABASE_URL or data/cx.duckdb")
+    main = argparse.ArgumentParser(prog="cli.py", description=__doc__)
+    commands = main.add_subparsers(dest="command", required=True)
+
+    build = commands.add_parser("demo", parents=[common], help="build the demo company into the database")
+    build.add_argument("--scale", choices=("small", "1m"), default="small")
+    build.add_argument("--seed", type=int, default=42)
+    build.add_argument("--scorer", choices=list(SCORERS), default="textblob")
+    build.add_argument("--if-empty", action="store_true", help="only when the database holds no data yet")
+    build.set_defaults(run=demo)
+
+    load = commands.add_parser("import", parents=[common], help="import one file")
+    load.add_argument("dataset", choices=list(contracts.DATASETS))
+    load.add_argument("file")
+    load.add_argument("--mapping", help='JSON file {"source column": "contract column"}')
+    load.add_argument("--scorer", choices=list(SCORERS), default="textblob")
+    load.add_argument("--sheet", help="sheet to read from an Excel workbook with several")
+    load.add_argument("--strict", action="store_true", help="reject rows naming unknown customers")
+    load.set_defaults(run=import_file)
+
+    show = commands.add_parser("report", parents=[common], help="print NPS, CSAT, CES, sentiment and loyalty KPIs")
+    show.add_argument("--from", dest="date_from", type=date.fromisoformat)
+    show.add_argument("--to", dest="date_to", type=date.fromisoformat)
+    show.add_argument("--tier", action="append", choices=contracts.TIERS, help="repeat for several")
+    show.add_argument("--format", choices=("json", "markdown"), default="markdown")
+    show.set_defaults(run=report)
+
+    doc = commands.add_parser("contract", parents=[common], help="print the data contract as Markdown")
+    doc.set_defaults(run=contract)
+    return main
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    try:
+        return args.run(args)
+    except (ImportRejected, DatabaseError, ValueError, KeyError) as error:
+        print(f"error: {error.args[0] if isinstance(error, KeyError) else error}", file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

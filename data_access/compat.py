@@ -1,0 +1,28 @@
+"""The few SQL functions that differ between engines, each compiled per dialect.
+
+Everything else in the queries is portable SQLAlchemy Core.
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.functions import FunctionElement
+
+
+class month_start(FunctionElement):  # noqa: N801 - reads like the SQL function it stands for
+    """First instant of the timestamp's month."""
+
+    type = sa.DateTime()
+    inherit_cache = True
+    name = "month_start"
+
+
+@compiles(month_start)
+def _month_start_default(element, compiler, **kw):
+    return f"date_trunc('month', {compiler.process(element.clauses, **kw)})"
+
+
+@compiles(month_start, "sqlite")
+def _month_start_sqlite(element, compiler, **kw):
+    return f"datetime({compiler.process(element.clauses, **kw)}, 'start of month')"

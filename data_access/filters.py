@@ -1,0 +1,78 @@
+"""Filters: the global view a person picks (period, tier, segment, region, channel) and its WHERE clauses."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import date, datetime, timedelta
+
+import sqlalchemy as sa
+
+from data_access.schema import customers
+
+NO_TIER = "No tier"  # label of customers outside the loyalty tiers, in results and in the tier filter
+
+
+@dataclass(frozen=True)
+class Filters:
+    """What every query is keyed by; hashable, so it is also a cache key."""
+
+    start: date | None = None
+    end: date | None = None  # inclusive
+    tiers: tuple[str, ...] = ()
+    segments: tuple[str, ...] = ()
+    regions: tuple[str, ...] = ()
+    channels: tuple[str, ...] = ()
+
+    @property
+    def days(self) -> int:
+        return (self.end - self.start).days + 1
+
+    def previous_period(self) -> Filters:
+        """The period of the same length that ends the day before this one starts."""
+        return replace(self, start=self.start - timedelta(days=self.days), end=self.start - timedelta(days=1))
+
+    def same_period_last_year(self) -> Filters:
+        """The same dates one year earlier (29 February falls back to the 28th)."""
+        def back(day: date) -> date:
+            return day.replace(year=day.year - 1, day=min(day.day, 28) if day.month == 2 else day.day)
+        return replace(self, start=back(self.start), end=back(self.end))
+
+    def within(self, first: date, last: date) -> Filters:
+        """Open ends filled from the data's own date range."""
+        return replace(self, start=self.start or first, end=self.end or last)
+
+
+def tier_label() -> sa.ColumnElement:
+    """The customer's tier, with customers outside the tiers labelled NO_TIER."""
+    return sa.func.coalesce(customers.c.tier, sa.literal(NO_TIER)).label("tier")
+
+
+def customer_conditions(filters: Filters) -> list[sa.ColumnElement]:
+    """Conditions on the customers table for tier, segment and region."""
+    conditions = []
+    if filters.tiers:
+        named = [t for t in filters.tiers if t != NO_TIER]
+        tier_in = [customers.c.tier.in_(named)] if named else []
+        if NO_TIER in filters.tiers:
+            tier_in.append(customers.c.tier.is_(None))
+        conditions.append(sa.or_(*tier_in))
+    if filters.segments:
+        conditions.append(customers.c.segment.in_(filters.segments))
+    if filters.regions:
+        conditions.append(customers.c.region.in_(filters.regions))
+    return conditions
+
+
+def period_conditions(column: sa.ColumnElement, filters: Filters) -> list[sa.ColumnElement]:
+    """column inside [start, end], the end day included."""
+    conditions = []
+    if filters.start:
+        conditions.append(column >= datetime.combine(filters.start, datetime.min.time()))
+    if filters.end:
+        conditions.append(column < datetime.combine(filters.end + timedelta(days=1), datetime.min.time()))
+    return conditions
+
+
+def channel_conditions(column: sa.ColumnElement, filters: Filters) -> list[sa.ColumnElement]:
+    """column in the chosen channels, if any were chosen."""
+    return [column.in_(filters.channels)] if filters.channels else []

@@ -1,0 +1,256 @@
+"""Named reads. Each aggregates in the engine, binds every value, and returns a frame sized for a chart."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+
+import pandas as pd
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection
+
+from data_access.compat import month_start
+from data_access.filters import Filters, channel_conditions, customer_conditions, period_conditions, tier_label
+from data_access.schema import (
+    app_meta,
+    customers,
+    import_log,
+    purchases,
+    service_tickets,
+    survey_responses,
+    tier_history,
+    touchpoints,
+)
+
+NEGATIVE_BELOW = -0.05
+SLOW_TICKET_HOURS = 72
+SURVEY_GROUPS = {  # the allow-list of dimensions survey results may be grouped by
+    "touchpoint": survey_responses.c.touchpoint,
+    "stage": touchpoints.c.stage,
+    "stage_order": touchpoints.c.stage_order,
+    "tier": tier_label(),
+    "segment": customers.c.segment,
+    "region": customers.c.region,
+    "channel": survey_responses.c.channel,
+    "month": month_start(survey_responses.c.submitted_at),
+}
+
+
+def _frame(conn: Connection, statement: sa.Executable) -> pd.DataFrame:
+    """Run a statement; Decimal sums (PostgreSQL's bigint sums) become floats."""
+    result = conn.execute(statement)
+    frame = pd.DataFrame(result.all(), columns=list(result.keys()))
+    for column in frame.columns:
+        if frame[column].map(lambda v: isinstance(v, Decimal)).any():
+            frame[column] = frame[column].astype("float64")
+    return frame
+
+
+def _count_if(condition: sa.ColumnElement) -> sa.ColumnElement:
+    return sa.func.count(sa.case((condition, 1)))
+
+
+def _survey_measures() -> list[sa.ColumnElement]:
+    r = survey_responses.c
+    return [
+        sa.func.count().label("responses"),
+        _count_if(r.nps >= 9).label("promoters"),
+        _count_if(r.nps.between(7, 8)).label("passives"),
+        _count_if(r.nps <= 6).label("detractors"),
+        sa.func.count(r.csat).label("csat_n"),
+        _count_if(r.csat >= 4).label("csat_top2"),
+        sa.func.count(r.ces).label("ces_n"),
+        sa.func.coalesce(sa.func.sum(r.ces), 0).label("ces_sum"),
+        sa.func.count(r.sentiment).label("sentiment_n"),
+        sa.func.coalesce(sa.func.sum(r.sentiment), 0.0).label("sentiment_sum"),
+        _count_if(r.sentiment < NEGATIVE_BELOW).label("sentiment_negative"),
+    ]
+
+
+def _survey_from() -> sa.FromClause:
+    return (survey_responses
+            .outerjoin(customers, customers.c.customer_id == survey_responses.c.customer_id)
+            .outerjoin(touchpoints, touchpoints.c.touchpoint == survey_responses.c.touchpoint))
+
+
+def _survey_where(filters: Filters) -> list[sa.ColumnElement]:
+    return (period_conditions(survey_responses.c.submitted_at, filters) + customer_conditions(filters)
+            + channel_conditions(survey_responses.c.channel, filters))
+
+
+def survey_counts(conn: Connection, filters: Filters, by: tuple[str, ...] = (),
+                  touchpoint: str | None = None) -> pd.DataFrame:
+    """Answer counts behind NPS, CSAT, CES and sentiment, grouped by allow-listed dimensions."""
+    unknown = set(by) - set(SURVEY_GROUPS)
+    if unknown:
+        raise ValueError(f"cannot group survey results by {', '.join(sorted(unknown))}")
+    groups = [SURVEY_GROUPS[name].label(name) for name in by]
+    where = _survey_where(filters)
+    if touchpoint is not None:
+        where.append(survey_responses.c.touchpoint == touchpoint)
+    statement = (sa.select(*groups, *_survey_measures()).select_from(_survey_from()).where(*where)
+                 .group_by(*groups).order_by(*groups))
+    return _frame(conn, statement)
+
+
+def _purchases_in(filters: Filters, name: str) -> sa.Subquery:
+    p = purchases.c
+    return (sa.select(p.customer_id, sa.func.count().label("orders"), sa.func.sum(p.amount).label("revenue"),
+                      sa.func.coalesce(sa.func.sum(p.points_earned), 0).label("earned"),
+                      sa.func.coalesce(sa.func.sum(p.points_redeemed), 0).label("redeemed"))
+            .where(*period_conditions(p.ordered_at, filters), *channel_conditions(p.channel, filters))
+            .group_by(p.customer_id).subquery(name))
+
+
+def loyalty_by_tier(conn: Connection, filters: Filters) -> pd.DataFrame:
+    """Per tier: customers, buyers, orders, revenue, repeat buyers, retained buyers and points (needs dates)."""
+    current = _purchases_in(filters, "current_period")
+    previous = _purchases_in(filters.previous_period(), "previous_period")
+    tier = tier_label()
+    joined_by_end = customers.c.joined_at <= filters.end
+    statement = (
+        sa.select(
+            tier,
+            sa.func.count().label("customers"),
+            sa.func.count(current.c.customer_id).label("active_customers"),
+            sa.func.coalesce(sa.func.sum(current.c.orders), 0).label("orders"),
+            sa.func.coalesce(sa.func.sum(current.c.revenue), 0.0).label("revenue"),
+            _count_if(current.c.orders >= 2).label("repeat_buyers"),
+            sa.func.count(previous.c.customer_id).label("previous_buyers"),
+            _count_if(sa.and_(previous.c.customer_id.is_not(None), current.c.customer_id.is_not(None)))
+            .label("retained"),
+            sa.func.coalesce(sa.func.sum(current.c.earned), 0).label("points_earned"),
+            sa.func.coalesce(sa.func.sum(current.c.redeemed), 0).label("points_redeemed"),
+            sa.func.coalesce(sa.func.sum(sa.case((current.c.redeemed == 0, current.c.earned))), 0)
+            .label("points_unredeemed"),
+        )
+        .select_from(customers.outerjoin(current, current.c.customer_id == customers.c.customer_id)
+                     .outerjoin(previous, previous.c.customer_id == customers.c.customer_id))
+        .where(joined_by_end, *customer_conditions(filters))
+        .group_by(tier).order_by(tier)
+    )
+    return _frame(conn, statement)
+
+
+def _tier_on(day: date, name: str) -> sa.Subquery:
+    """Each customer's tier in force on a day, from the tier history."""
+    latest = (sa.select(tier_history.c.customer_id, sa.func.max(tier_history.c.effective_from).label("since"))
+              .where(tier_history.c.effective_from <= day).group_by(tier_history.c.customer_id).subquery())
+    return (sa.select(tier_history.c.customer_id, tier_history.c.tier)
+            .join(latest, sa.and_(latest.c.customer_id == tier_history.c.customer_id,
+                                  latest.c.since == tier_history.c.effective_from))
+            .subquery(name))
+
+
+def tier_migration(conn: Connection, first: date, second: date, filters: Filters) -> pd.DataFrame:
+    """Customers counted by their tier on the first date and on the second.
+
+    Segment and region filters apply; the tier filter does not, since tiers are what the matrix compares.
+    """
+    before, after = _tier_on(first, "tier_before"), _tier_on(second, "tier_after")
+    no_tier = sa.literal("No tier")
+    tier_from = sa.func.coalesce(before.c.tier, no_tier).label("tier_from")
+    tier_to = sa.func.coalesce(after.c.tier, no_tier).label("tier_to")
+    statement = (sa.select(tier_from, tier_to, sa.func.count().label("customers"))
+                 .select_from(customers.outerjoin(before, before.c.customer_id == customers.c.customer_id)
+                              .outerjoin(after, after.c.customer_id == customers.c.customer_id))
+                 .where(customers.c.joined_at <= second, *customer_conditions(replace(filters, tiers=())))
+                 .group_by(tier_from, tier_to))
+    return _frame(conn, statement)
+
+
+def _after(moment: sa.ColumnElement, later: sa.ColumnElement, days: int) -> sa.ColumnElement:
+    return sa.and_(later > moment, later <= moment + timedelta(days=days))
+
+
+def ticket_outcomes(conn: Connection, filters: Filters, data_end: datetime, slow_hours: float = SLOW_TICKET_HOURS,
+                    horizon_days: int = 90) -> pd.DataFrame:
+    """Slow vs fast resolution: NPS of later responses and spend in the days after, per ticket.
+
+    Only tickets resolved at least horizon_days before the data ends count, so every ticket has a full window.
+    """
+    t = service_tickets.c
+    speed = sa.case((t.resolution_hours > slow_hours, "slow"), else_="fast").label("speed")
+    base = [t.resolved_at.is_not(None), t.resolved_at <= data_end - timedelta(days=horizon_days),
+            *period_conditions(t.resolved_at, filters), *customer_conditions(filters),
+            *channel_conditions(t.channel, filters)]
+    ticket_from = service_tickets.outerjoin(customers, customers.c.customer_id == t.customer_id)
+    spend = (sa.select(speed, sa.func.count(sa.distinct(t.ticket_id)).label("tickets"),
+                       sa.func.coalesce(sa.func.sum(purchases.c.amount), 0.0).label("spend"),
+                       sa.func.count(sa.distinct(sa.case((purchases.c.order_id.is_not(None), t.ticket_id))))
+                       .label("tickets_followed_by_order"))
+             .select_from(ticket_from.outerjoin(purchases, sa.and_(
+                 purchases.c.customer_id == t.customer_id, _after(t.resolved_at, purchases.c.ordered_at,
+                                                                  horizon_days))))
+             .where(*base).group_by(speed))
+    r = survey_responses.c
+    later_nps = (sa.select(speed, _count_if(r.nps >= 9).label("promoters"),
+                           _count_if(r.nps.between(7, 8)).label("passives"),
+                           _count_if(r.nps <= 6).label("detractors"))
+                 .select_from(ticket_from.join(survey_responses, sa.and_(
+                     r.customer_id == t.customer_id, _after(t.resolved_at, r.submitted_at, horizon_days))))
+                 .where(*base).group_by(speed))
+    return _frame(conn, spend).merge(_frame(conn, later_nps), on="speed", how="outer").sort_values("speed")
+
+
+def nps_group_outcomes(conn: Connection, filters: Filters, data_end: datetime, horizon_days: int = 90,
+                       by_tier: bool = True) -> pd.DataFrame:
+    """Per tier and NPS group: responses, spend in the days after, and responses followed by an order."""
+    r = survey_responses.c
+    group = sa.case((r.nps >= 9, "Promoter"), (r.nps >= 7, "Passive"), else_="Detractor").label("nps_group")
+    keys = [tier_label(), group] if by_tier else [group]
+    statement = (
+        sa.select(*keys, sa.func.count(sa.distinct(r.response_id)).label("responses"),
+                  sa.func.coalesce(sa.func.sum(purchases.c.amount), 0.0).label("spend"),
+                  sa.func.count(sa.distinct(sa.case((purchases.c.order_id.is_not(None), r.response_id))))
+                  .label("responses_followed_by_order"))
+        .select_from(survey_responses.outerjoin(customers, customers.c.customer_id == r.customer_id)
+                     .outerjoin(purchases, sa.and_(purchases.c.customer_id == r.customer_id,
+                                                   _after(r.submitted_at, purchases.c.ordered_at, horizon_days))))
+        .where(r.nps.is_not(None), r.submitted_at <= data_end - timedelta(days=horizon_days),
+               *_survey_where(filters))
+        .group_by(*keys).order_by(*keys))
+    return _frame(conn, statement)
+
+
+def points_by_month(conn: Connection, filters: Filters) -> pd.DataFrame:
+    """Points earned and redeemed per month."""
+    p = purchases.c
+    month = month_start(p.ordered_at).label("month")
+    statement = (sa.select(month, sa.func.coalesce(sa.func.sum(p.points_earned), 0).label("points_earned"),
+                           sa.func.coalesce(sa.func.sum(p.points_redeemed), 0).label("points_redeemed"))
+                 .select_from(purchases.outerjoin(customers, customers.c.customer_id == p.customer_id))
+                 .where(*period_conditions(p.ordered_at, filters), *customer_conditions(filters),
+                        *channel_conditions(p.channel, filters))
+                 .group_by(month).order_by(month))
+    return _frame(conn, statement)
+
+
+def data_date_range(conn: Connection) -> tuple[date, date] | None:
+    """First and last day with survey responses or orders; None when there is no data yet."""
+    bounds = [conn.execute(sa.select(sa.func.min(col), sa.func.max(col))).one()
+              for col in (survey_responses.c.submitted_at, purchases.c.ordered_at)]
+    firsts = [b[0] for b in bounds if b[0] is not None]
+    lasts = [b[1] for b in bounds if b[1] is not None]
+    if not firsts:
+        return None
+    return min(firsts).date(), max(lasts).date()
+
+
+def data_version(conn: Connection) -> int:
+    """Changes on every import; caches include it in their key."""
+    value = conn.execute(sa.select(app_meta.c.value).where(app_meta.c.key == "data_version")).scalar()
+    return int(value or 0)
+
+
+def sentiment_scorers(conn: Connection) -> list[str]:
+    """The scorers behind the stored sentiment, so pages can say which one they show."""
+    column = survey_responses.c.sentiment_scorer
+    rows = conn.execute(sa.select(column).where(column.is_not(None)).distinct().order_by(column))
+    return [row[0] for row in rows]
+
+
+def last_import(conn: Connection) -> datetime | None:
+    """When data last changed, for the 'data as of' line."""
+    return conn.execute(sa.select(sa.func.max(import_log.c.imported_at))).scalar()
