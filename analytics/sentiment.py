@@ -88,7 +88,7 @@ def _batches(texts: Sequence[str], size: int) -> Iterable[Sequence[str]]:
 
 
 def score_texts(texts: pd.Series, scorer_name: str = "textblob", progress: Progress | None = None,
-                workers: int | None = None) -> pd.DataFrame:
+                workers: int | None = None, batch: int = BATCH) -> pd.DataFrame:
     """Polarity and subjectivity for each text (NaN where there is no text).
 
     Each distinct text is scored once; large sets are spread over the cores in worker processes.
@@ -99,7 +99,7 @@ def score_texts(texts: pd.Series, scorer_name: str = "textblob", progress: Progr
     unique = list(dict.fromkeys(present.tolist()))
     total = len(unique)
     workers = workers or (multiprocessing.cpu_count() if total >= PARALLEL_FROM else 1)
-    size = BATCH if workers == 1 else max(BATCH, math.ceil(total / (workers * 8)))
+    size = batch if workers == 1 else max(batch, math.ceil(total / (workers * 8)))
     jobs = [(chosen.name, batch) for batch in _batches(unique, size)]
     scores: list[Score] = []
 

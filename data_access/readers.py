@@ -85,7 +85,7 @@ def read_excel(source: str | Path | BinaryIO, name: str, sheet: str | None) -> p
                                    "name the one to import (--sheet NAME).")
     if sheet is not None and sheet not in sheets:
         raise ImportRejected(name, f"there is no sheet {sheet!r}; the sheets are: {', '.join(sheets)}.")
-    return book.parse(sheet or sheets[0], dtype=str, keep_default_na=False)
+    return pd.read_excel(book, sheet_name=sheet or sheets[0], dtype=str, keep_default_na=False)
 
 
 def read_parquet(source: str | Path | BinaryIO, name: str) -> pd.DataFrame:

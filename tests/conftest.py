@@ -1,0 +1,93 @@
+"""Engines for the tests: a fresh DuckDB file, and a fresh PostgreSQL database per use.
+
+PostgreSQL tests skip with a reason when no server answers, and fail instead when CX_REQUIRE_POSTGRES=1 (CI).
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+
+from data_access.db import open_database
+
+ROOT = Path(__file__).resolve().parent.parent
+POSTGRES_ADMIN_URL = os.environ.get("CX_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+BACKENDS = ["duckdb", pytest.param("postgres", marks=pytest.mark.postgres)]
+
+
+@pytest.fixture(scope="session")
+def postgres_admin():
+    """An AUTOCOMMIT engine on the server, to create and drop throw-away databases."""
+    engine = sa.create_engine(POSTGRES_ADMIN_URL, isolation_level="AUTOCOMMIT")
+    try:
+        with engine.connect():
+            pass
+    except sa.exc.OperationalError as error:
+        message = f"PostgreSQL at {POSTGRES_ADMIN_URL} does not answer: {str(error.orig).splitlines()[0]}"
+        if os.environ.get("CX_REQUIRE_POSTGRES") == "1":
+            pytest.fail(message + " (CX_REQUIRE_POSTGRES=1)")
+        pytest.skip(message)
+    yield engine
+    engine.dispose()
+
+
+class Databases:
+    """Makes fresh, migrated databases of either backend and cleans them up."""
+
+    def __init__(self, tmp: Path, request):
+        self.tmp, self.request, self.cleanups = tmp, request, []
+
+    def url(self, backend: str) -> str:
+        if backend == "duckdb":
+            return f"duckdb:///{self.tmp / f'cx-{uuid.uuid4().hex[:8]}.duckdb'}"
+        admin = self.request.getfixturevalue("postgres_admin")
+        name = f"cx_test_{uuid.uuid4().hex[:12]}"
+        with admin.connect() as conn:
+            conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
+        self.cleanups.append(lambda: _drop(admin, name))
+        return admin.url.set(database=name).render_as_string(hide_password=False)
+
+    def engine(self, backend: str) -> sa.Engine:
+        engine = open_database(self.url(backend))
+        self.cleanups.insert(0, engine.dispose)
+        return engine
+
+    def close(self):
+        for cleanup in self.cleanups:
+            cleanup()
+
+
+def _drop(admin: sa.Engine, name: str) -> None:
+    with admin.connect() as conn:
+        conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+
+
+@pytest.fixture
+def databases(tmp_path, request):
+    made = Databases(tmp_path, request)
+    yield made
+    made.close()
+
+
+@pytest.fixture(params=BACKENDS)
+def engine(request, databases):
+    """A fresh, empty, migrated database on each backend."""
+    return databases.engine(request.param)
+
+
+@pytest.fixture(scope="session", params=BACKENDS)
+def demo_engine(request, tmp_path_factory):
+    """The bundled demo company loaded once per backend through the real import path."""
+    from cli import LOAD_ORDER
+    from data_access.loaders import import_dataset
+
+    made = Databases(tmp_path_factory.mktemp("demo"), request)
+    engine = made.engine(request.param)
+    for name in LOAD_ORDER:
+        import_dataset(engine, name, ROOT / "sample_data" / f"{name}.csv")
+    yield engine
+    made.close()

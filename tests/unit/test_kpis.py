@@ -1,0 +1,66 @@
+"""CSAT, CES, sentiment and the loyalty KPIs from the counts and sums the database returns."""
+
+import math
+
+import pandas as pd
+import pytest
+
+from analytics.loyalty import migration_matrix, tier_kpis
+from analytics.ratios import ratio
+from analytics.survey import summarise
+
+
+def test_ratio_says_unknown_instead_of_dividing_by_zero():
+    assert ratio(3, 4) == 0.75
+    assert math.isnan(ratio(3, 0))
+    assert math.isnan(ratio(None, 4))
+    series = ratio(pd.Series([1, 2, 3]), pd.Series([2, 0, 3]))
+    assert series.iloc[0] == 0.5 and math.isnan(series.iloc[1]) and series.iloc[2] == 1.0
+
+
+def survey_row(**overrides):
+    row = {"responses": 12, "promoters": 5, "passives": 3, "detractors": 2, "csat_n": 8, "csat_top2": 6,
+           "ces_n": 4, "ces_sum": 22, "sentiment_n": 4, "sentiment_sum": 0.8, "sentiment_negative": 1}
+    row.update(overrides)
+    return pd.DataFrame([row])
+
+
+def test_survey_kpis_by_hand():
+    out = summarise(survey_row()).iloc[0]
+    assert out["nps"] == pytest.approx(30.0)  # 5/10 − 2/10
+    assert out["csat"] == pytest.approx(75.0)  # 6 of 8 answered 4-5
+    assert out["ces"] == pytest.approx(5.5)  # 22 / 4
+    assert out["sentiment"] == pytest.approx(0.2)  # 0.8 / 4
+    assert out["negative_share"] == pytest.approx(25.0)  # 1 of 4
+    assert out["low_n"]  # 10 NPS answers
+
+
+def test_survey_kpis_without_answers_are_unknown():
+    out = summarise(survey_row(csat_n=0, csat_top2=0, ces_n=0, ces_sum=0, sentiment_n=0, sentiment_sum=0.0,
+                               sentiment_negative=0)).iloc[0]
+    assert math.isnan(out["csat"]) and math.isnan(out["ces"]) and math.isnan(out["sentiment"])
+
+
+def test_tier_kpis_by_hand():
+    sums = pd.DataFrame([{"tier": "Gold", "customers": 10, "active_customers": 4, "orders": 10, "revenue": 500.0,
+                          "repeat_buyers": 3, "previous_buyers": 5, "retained": 2, "points_earned": 1000,
+                          "points_redeemed": 250, "points_unredeemed": 400}])
+    out = tier_kpis(sums).iloc[0]
+    assert out["orders_per_customer"] == pytest.approx(2.5)
+    assert out["average_order_value"] == pytest.approx(50.0)
+    assert out["revenue_per_active"] == pytest.approx(125.0)
+    assert out["repeat_rate"] == pytest.approx(75.0)
+    assert out["retention"] == pytest.approx(40.0)
+    assert out["redemption_rate"] == pytest.approx(25.0)
+    assert out["breakage"] == pytest.approx(40.0)
+
+
+def test_migration_matrix_orders_tiers_and_fills_gaps():
+    moves = pd.DataFrame({"tier_from": ["Bronze", "Bronze", "Gold"], "tier_to": ["Bronze", "Gold", "Silver"],
+                          "customers": [5, 2, 1]})
+    matrix = migration_matrix(moves, ("Bronze", "Silver", "Gold", "Platinum"))
+    assert list(matrix.index) == ["Bronze", "Silver", "Gold"]
+    assert matrix.loc["Bronze", "Gold"] == 2
+    assert matrix.loc["Gold", "Silver"] == 1
+    assert matrix.loc["Silver", "Silver"] == 0
+    assert matrix.to_numpy().sum() == 8

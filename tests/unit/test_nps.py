@@ -1,0 +1,84 @@
+"""NPS, its margin of error and the group comparison against values worked out by hand."""
+
+import math
+
+import pandas as pd
+import pytest
+
+from analytics.nps import add_nps, difference, nps, nps_group
+
+
+@pytest.mark.parametrize(("score", "group"), [(0, "Detractor"), (6, "Detractor"), (7, "Passive"), (8, "Passive"),
+                                              (9, "Promoter"), (10, "Promoter")])
+def test_nps_group_boundaries(score, group):
+    assert nps_group(score) == group
+
+
+@pytest.mark.parametrize("score", [-1, 11])
+def test_nps_group_rejects_scores_outside_0_to_10(score):
+    with pytest.raises(ValueError, match="0 to 10"):
+        nps_group(score)
+
+
+@pytest.mark.parametrize(
+    ("promoters", "passives", "detractors", "score", "margin", "low_n"),
+    [
+        # pP = .5, pD = .2: NPS 30; variance .7 − .09 = .61; SE = sqrt(.61/100) = .0781025; ×1.96 ×100
+        (50, 30, 20, 30.0, 15.3078, False),
+        # all promoters: NPS 100 and no sampling spread; 10 answers is a small sample
+        (10, 0, 0, 100.0, 0.0, True),
+        # pP = pD = .25: NPS 0; variance .5; SE = sqrt(.5/40) = .1118034 → 21.913
+        (10, 20, 10, 0.0, 21.9131, False),
+        # 29 answers is still small, 30 is not
+        (10, 10, 9, 100 * (10 - 9) / 29, None, True),
+        (10, 10, 10, 0.0, None, False),
+    ],
+)
+def test_nps_and_margin_by_hand(promoters, passives, detractors, score, margin, low_n):
+    result = nps(promoters, passives, detractors)
+    assert result.score == pytest.approx(score)
+    if margin is not None:
+        assert result.margin == pytest.approx(margin, abs=1e-3)
+    assert result.n == promoters + passives + detractors
+    assert result.low_n is low_n
+
+
+def test_nps_of_nobody_is_unknown_not_zero():
+    result = nps(0, 0, 0)
+    assert math.isnan(result.score) and math.isnan(result.margin) and result.low_n
+
+
+def test_difference_of_two_groups_by_hand():
+    a, b = nps(50, 30, 20), nps(20, 30, 50)  # +30 and −30, each SE 7.81025
+    d = difference(a, b)
+    assert d.delta == pytest.approx(60.0)
+    assert d.z == pytest.approx(60 / math.hypot(7.81025, 7.81025), rel=1e-4)  # 5.432
+    assert d.p_value < 1e-6
+    assert d.significant
+
+
+def test_small_difference_is_not_significant():
+    d = difference(nps(50, 30, 20), nps(48, 30, 22))  # 30 vs 26: z ≈ 0.36
+    assert d.delta == pytest.approx(4.0)
+    assert 0.5 < d.p_value < 0.9
+    assert not d.significant
+
+
+def test_a_large_difference_on_a_small_group_is_never_called_significant():
+    d = difference(nps(10, 0, 0), nps(0, 0, 100))  # +100 (n=10) vs −100
+    assert d.delta == pytest.approx(200.0)
+    assert not d.significant
+
+
+def test_add_nps_matches_the_scalar_formula_row_by_row():
+    counts = pd.DataFrame({"promoters": [50, 10, 0], "passives": [30, 20, 0], "detractors": [20, 10, 0]})
+    out = add_nps(counts)
+    for row, (pro, pas, det) in enumerate(counts.itertuples(index=False)):
+        expected = nps(pro, pas, det)
+        if expected.n:
+            assert out.loc[row, "nps"] == pytest.approx(expected.score)
+            assert out.loc[row, "nps_margin"] == pytest.approx(expected.margin)
+        else:
+            assert math.isnan(out.loc[row, "nps"])
+        assert out.loc[row, "nps_n"] == expected.n
+        assert out.loc[row, "low_n"] == expected.low_n
