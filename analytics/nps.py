@@ -8,8 +8,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-Z95 = 1.959963984540054
-MIN_N = 30  # below this many answers a group is shown greyed out, never ranked
+from analytics.significance import MIN_N, UNKNOWN, Z95, Difference, z_test
+
 PROMOTER_FROM = 9  # 9-10
 DETRACTOR_UP_TO = 6  # 0-6; 7-8 are passives
 NPS_GROUPS = ("Promoter", "Passive", "Detractor")
@@ -50,32 +50,14 @@ def nps(promoters: int, passives: int, detractors: int, min_n: int = MIN_N) -> N
     return Nps(100 * (p_pro - p_det), 100 * Z95 * math.sqrt(variance / n), n, n < min_n)
 
 
-@dataclass(frozen=True)
-class Difference:
-    """A − B in NPS points, with a two-sided z-test of whether it is more than noise."""
-
-    delta: float
-    margin: float
-    z: float
-    p_value: float
-    significant: bool
-
-
 def difference(a: Nps, b: Nps, alpha: float = 0.05) -> Difference:
     """Two independent groups or periods: z = (A − B) / sqrt(SE_A² + SE_B²).
 
     Never significant when either side has fewer than the minimum answers.
     """
-    se = math.hypot(a.standard_error, b.standard_error)
-    delta = a.score - b.score
-    if a.n == 0 or b.n == 0 or math.isnan(se):
-        return Difference(float("nan"), float("nan"), float("nan"), float("nan"), False)
-    if se == 0:
-        z, p = (0.0, 1.0) if delta == 0 else (math.copysign(math.inf, delta), 0.0)
-    else:
-        z = delta / se
-        p = math.erfc(abs(z) / math.sqrt(2))
-    return Difference(delta, Z95 * se, z, p, p < alpha and not (a.low_n or b.low_n))
+    if a.n == 0 or b.n == 0:
+        return UNKNOWN
+    return z_test(a.score - b.score, math.hypot(a.standard_error, b.standard_error), a.low_n or b.low_n, alpha)
 
 
 def add_nps(frame: pd.DataFrame, min_n: int = MIN_N) -> pd.DataFrame:

@@ -62,8 +62,10 @@ def _survey_measures() -> list[sa.ColumnElement]:
         _count_if(r.csat >= 4).label("csat_top2"),
         sa.func.count(r.ces).label("ces_n"),
         sa.func.coalesce(sa.func.sum(r.ces), 0).label("ces_sum"),
+        sa.func.coalesce(sa.func.sum(r.ces * r.ces), 0).label("ces_squares"),
         sa.func.count(r.sentiment).label("sentiment_n"),
         sa.func.coalesce(sa.func.sum(r.sentiment), 0.0).label("sentiment_sum"),
+        sa.func.coalesce(sa.func.sum(r.sentiment * r.sentiment), 0.0).label("sentiment_squares"),
         _count_if(r.sentiment < NEGATIVE_BELOW).label("sentiment_negative"),
     ]
 

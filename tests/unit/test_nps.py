@@ -82,3 +82,19 @@ def test_add_nps_matches_the_scalar_formula_row_by_row():
             assert math.isnan(out.loc[row, "nps"])
         assert out.loc[row, "nps_n"] == expected.n
         assert out.loc[row, "low_n"] == expected.low_n
+
+
+def test_proportion_and_mean_differences_by_hand():
+    from analytics.significance import mean_difference, proportion_difference
+
+    # 60% of 100 vs 50% of 100: SE = sqrt(.24/100 + .25/100) = .07 → z = 10/7
+    share = proportion_difference(60, 100, 50, 100)
+    assert share.delta == pytest.approx(10.0)
+    assert share.z == pytest.approx(10 / 7)
+    assert not share.significant  # p ≈ 0.15
+    # means 5 and 4 from sums/squares: var_a = (2600 − 100·25)/99, var_b = (1700 − 100·16)/99
+    means = mean_difference(500, 2600, 100, 400, 1700, 100)
+    assert means.delta == pytest.approx(1.0)
+    assert means.margin == pytest.approx(1.959964 * math.sqrt((100 / 99 + 100 / 99) / 100), rel=1e-5)
+    assert means.significant
+    assert math.isnan(mean_difference(5, 25, 1, 4, 16, 1).delta)  # one answer has no variance
