@@ -41,3 +41,9 @@ def migration_matrix(moves: pd.DataFrame, order: tuple[str, ...]) -> pd.DataFram
                                fill_value=0)
     labels = [t for t in order if t in set(matrix.index) | set(matrix.columns)]
     return matrix.reindex(index=labels, columns=labels, fill_value=0).astype("int64")
+
+
+def overall(sums: pd.DataFrame) -> pd.Series:
+    """The loyalty KPIs over all tiers together (sums first, then rates)."""
+    numeric = sums.drop(columns=[c for c in ("tier",) if c in sums]).sum(numeric_only=True)
+    return tier_kpis(numeric.to_frame().T).iloc[0]

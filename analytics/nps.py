@@ -73,3 +73,24 @@ def add_nps(frame: pd.DataFrame, min_n: int = MIN_N) -> pd.DataFrame:
     out["nps_n"] = n.astype("int64")
     out["low_n"] = n < min_n
     return out
+
+
+def movers(current: pd.DataFrame, previous: pd.DataFrame, key: str, top: int = 3) -> pd.DataFrame:
+    """The groups whose NPS moved most between two periods, among those with enough answers in both.
+
+    Both frames carry promoters/passives/detractors per key; the result has nps, previous, delta, margin
+    and significant, largest absolute change first.
+    """
+    columns = ["promoters", "passives", "detractors"]
+    both = current[[key, *columns]].merge(previous[[key, *columns]], on=key, suffixes=("", "_before"))
+    rows = []
+    for row in both.itertuples(index=False):
+        now = nps(row.promoters, row.passives, row.detractors)
+        before = nps(row.promoters_before, row.passives_before, row.detractors_before)
+        if now.low_n or before.low_n:
+            continue
+        change = difference(now, before)
+        rows.append({key: getattr(row, key), "nps": now.score, "previous": before.score, "delta": change.delta,
+                     "margin": change.margin, "significant": change.significant})
+    result = pd.DataFrame(rows, columns=[key, "nps", "previous", "delta", "margin", "significant"])
+    return result.reindex(result["delta"].abs().sort_values(ascending=False).index).head(top).reset_index(drop=True)

@@ -256,3 +256,14 @@ def sentiment_scorers(conn: Connection) -> list[str]:
 def last_import(conn: Connection) -> datetime | None:
     """When data last changed, for the 'data as of' line."""
     return conn.execute(sa.select(sa.func.max(import_log.c.imported_at))).scalar()
+
+
+def filter_options(conn: Connection) -> dict[str, list[str]]:
+    """The values the global filters offer: segments, regions and channels present in the data."""
+    def distinct(column: sa.ColumnElement) -> list[str]:
+        return [v for (v,) in conn.execute(sa.select(column).where(column.is_not(None)).distinct().order_by(column))]
+
+    channels = sorted(set(distinct(survey_responses.c.channel)) | set(distinct(purchases.c.channel))
+                      | set(distinct(service_tickets.c.channel)))
+    return {"segments": distinct(customers.c.segment), "regions": distinct(customers.c.region),
+            "channels": channels}

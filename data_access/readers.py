@@ -105,9 +105,10 @@ def read_table(source: Source, name: str | None = None, sheet: str | None = None
     if isinstance(source, pd.DataFrame):
         frame = source.copy()
     else:
-        kind = READERS.get(Path(name).suffix.lower())
+        suffix = Path(source if isinstance(source, (str, Path)) else name).suffix.lower()
+        kind = READERS.get(suffix)
         if kind is None:
-            raise ImportRejected(name, f"unsupported file type {Path(name).suffix or '(none)'}; "
+            raise ImportRejected(name, f"unsupported file type {suffix or '(none)'}; "
                                        "use CSV, Excel (.xlsx) or Parquet.")
         if isinstance(source, (str, Path)) and not Path(source).exists():
             raise ImportRejected(name, "the file does not exist.")

@@ -1,0 +1,1 @@
+"""Streamlit and plotly building blocks; they draw, they never query."""

@@ -1,0 +1,99 @@
+"""Pure chart builders: a small DataFrame in, a styled plotly figure out. No Streamlit, no SQL."""
+
+from __future__ import annotations
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from components.theme import MUTED, NEGATIVE, POSITIVE, PRIMARY, empty_figure, style
+
+NO_DATA = "No answers for these filters. Widen the period or clear a filter."
+
+
+def _nps_label(row) -> str:
+    small = " · small sample" if row.low_n else ""
+    return f"{row.nps:+.0f} ± {row.nps_margin:.0f}  (n={row.nps_n:,}{small})"
+
+
+def _end_labels(values: pd.Series, margins: pd.Series, categories: pd.Series, labels: list[str]) -> go.Scatter:
+    """Labels just past each error bar's outer end, on the side the bar points to."""
+    margins = margins.fillna(0)
+    ends = [v + m if v >= 0 else v - m for v, m in zip(values, margins, strict=True)]
+    return go.Scatter(x=ends, y=categories, mode="text", text=[f"  {t}  " for t in labels], showlegend=False,
+                      textposition=["middle right" if v >= 0 else "middle left" for v in values],
+                      hoverinfo="skip", cliponaxis=False)
+
+
+def nps_trend(frame: pd.DataFrame, title: str, subtitle: str, highlight: tuple | None = None) -> go.Figure:
+    """Monthly NPS with its 95% confidence band; months with few answers greyed; the chosen period shaded."""
+    data = frame.dropna(subset=["nps"])
+    if data.empty:
+        return empty_figure(NO_DATA, title)
+    upper, lower = data["nps"] + data["nps_margin"], data["nps"] - data["nps_margin"]
+    fig = go.Figure([
+        go.Scatter(x=data["month"], y=upper, line=dict(width=0), hoverinfo="skip", showlegend=False),
+        go.Scatter(x=data["month"], y=lower, line=dict(width=0), fill="tonexty", fillcolor="rgba(47,75,124,0.15)",
+                   hoverinfo="skip", name="95% confidence band"),
+        go.Scatter(x=data["month"], y=data["nps"], mode="lines+markers", name="NPS",
+                   line=dict(color=PRIMARY, width=3),
+                   marker=dict(size=8, color=[MUTED if low else PRIMARY for low in data["low_n"]]),
+                   customdata=data[["nps_margin", "nps_n"]],
+                   hovertemplate="%{x|%b %Y}: NPS %{y:+.0f} ± %{customdata[0]:.0f} (n=%{customdata[1]:,})"
+                                 "<extra></extra>"),
+    ])
+    fig.add_hline(y=0, line=dict(color="#9AA5B1", width=1))
+    if highlight:
+        fig.add_vrect(x0=highlight[0], x1=highlight[1], fillcolor="rgba(240,180,60,0.12)", line_width=0,
+                      annotation_text="selected period", annotation_position="top left")
+    fig.update_yaxes(title="NPS", range=[max(-100, lower.min() - 10), min(100, upper.max() + 10)])
+    fig.update_xaxes(dtick="M2", tickformat="%b %Y")
+    return style(fig, title, subtitle)
+
+
+def nps_bars(frame: pd.DataFrame, category: str, title: str, subtitle: str,
+             colours: dict[str, str] | None = None, order: tuple[str, ...] | None = None) -> go.Figure:
+    """NPS per group as horizontal bars with 95% error bars; small groups greyed; in the given order."""
+    data = frame.dropna(subset=["nps"])
+    if order:
+        rank = {name: i for i, name in enumerate(order)}
+        data = data.sort_values(category, key=lambda s: s.map(rank).fillna(len(rank)))
+    if data.empty:
+        return empty_figure(NO_DATA, title)
+    bar_colours = [MUTED if row.low_n else (colours or {}).get(row[category], PRIMARY)
+                   for _, row in data.iterrows()]
+    labels = [_nps_label(row) for row in data.itertuples()]
+    fig = go.Figure([
+        go.Bar(y=data[category], x=data["nps"], orientation="h", marker_color=bar_colours, customdata=labels,
+               error_x=dict(type="data", array=data["nps_margin"], color="#3E4C59", thickness=1.5),
+               hovertemplate="%{y}: %{customdata}<extra></extra>", showlegend=False),
+        _end_labels(data["nps"], data["nps_margin"], data[category], labels),
+    ])
+    fig.update_yaxes(autorange="reversed", title=None)
+    span = max(10.0, float((data["nps"].abs() + data["nps_margin"].fillna(0)).max()))
+    low = min(0.0, float((data["nps"] - data["nps_margin"].fillna(0)).min()))
+    high = max(0.0, float((data["nps"] + data["nps_margin"].fillna(0)).max()))
+    fig.update_xaxes(title="NPS (whiskers: 95% margin of error)",
+                     range=[low - (span * 0.9 if low < 0 else span * 0.05), high + span * 0.9])
+    fig.add_vline(x=0, line=dict(color="#9AA5B1", width=1))
+    return style(fig, title, subtitle, height=max(300, 70 + 48 * len(data)))
+
+
+def movers(frame: pd.DataFrame, title: str, subtitle: str) -> go.Figure:
+    """Change in NPS per touchpoint against the comparison period, coloured by direction."""
+    if frame.empty:
+        return empty_figure("Not enough answers in both periods to compare touchpoints.", title)
+    colours = [MUTED if not row.significant else POSITIVE if row.delta > 0 else NEGATIVE
+               for row in frame.itertuples()]
+    labels = [f"{row.delta:+.0f} pts ({row.previous:+.0f} → {row.nps:+.0f})"
+              + ("" if row.significant else " · within noise") for row in frame.itertuples()]
+    fig = go.Figure([
+        go.Bar(y=frame["touchpoint"], x=frame["delta"], orientation="h", marker_color=colours, customdata=labels,
+               error_x=dict(type="data", array=frame["margin"], color="#3E4C59", thickness=1.5),
+               hovertemplate="%{y}: %{customdata}<extra></extra>", showlegend=False),
+        _end_labels(frame["delta"], frame["margin"], frame["touchpoint"], labels),
+    ])
+    reach = float((frame["delta"].abs() + frame["margin"]).max())
+    fig.update_xaxes(title="Change in NPS, points", range=[-reach * 2.2, reach * 2.2])
+    fig.update_yaxes(autorange="reversed")
+    fig.add_vline(x=0, line=dict(color="#9AA5B1", width=1))
+    return style(fig, title, subtitle, height=300)

@@ -1,0 +1,190 @@
+"""The global filters: URL query parameters <-> a View <-> sidebar widgets, the same on every page.
+
+Parsing and writing the URL are pure functions (tested without Streamlit); the widgets keep their
+state for the whole session (persist_state) so a page change keeps the view, and every run writes the
+view back to the URL so the address can be shared.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+import streamlit as st
+
+from data_access.contracts import TIERS
+from data_access.filters import NO_TIER, Filters
+
+PRESETS = {"30d": "Last 30 days", "90d": "Last 90 days", "quarter": "Last full quarter",
+           "12m": "Last 12 months", "all": "All data", "custom": "Custom dates"}
+COMPARISONS = {"previous": "previous period", "last-year": "same period last year"}
+DEFAULT_PRESET, DEFAULT_COMPARISON = "12m", "previous"
+TIER_OPTIONS = (*TIERS, NO_TIER)
+LISTS = {"tier": "tiers", "segment": "segments", "region": "regions", "channel": "channels"}
+
+
+@dataclass(frozen=True)
+class View:
+    """What the person chose: a period preset (or dates), a comparison, and the customer filters."""
+
+    preset: str
+    start: date
+    end: date
+    compare: str = DEFAULT_COMPARISON
+    tiers: tuple[str, ...] = ()
+    segments: tuple[str, ...] = ()
+    regions: tuple[str, ...] = ()
+    channels: tuple[str, ...] = ()
+    notices: tuple[str, ...] = field(default=(), compare=False)
+
+    @property
+    def filters(self) -> Filters:
+        return Filters(self.start, self.end, self.tiers, self.segments, self.regions, self.channels)
+
+    @property
+    def comparison(self) -> Filters:
+        current = self.filters
+        return current.previous_period() if self.compare == "previous" else current.same_period_last_year()
+
+    @property
+    def comparison_label(self) -> str:
+        return COMPARISONS[self.compare]
+
+
+def preset_dates(preset: str, first: date, last: date) -> tuple[date, date]:
+    """The dates a preset stands for; periods end on the latest day with data, not on today."""
+    if preset == "30d":
+        return max(first, last - timedelta(days=29)), last
+    if preset == "90d":
+        return max(first, last - timedelta(days=89)), last
+    if preset == "12m":
+        return max(first, last - timedelta(days=364)), last
+    if preset == "quarter":
+        quarter_start = date(last.year, 3 * ((last.month - 1) // 3) + 1, 1)
+        if last == _quarter_end(quarter_start):
+            return quarter_start, last
+        previous_start = _add_months(quarter_start, -3)
+        return previous_start, quarter_start - timedelta(days=1)
+    return first, last
+
+
+def _add_months(day: date, months: int) -> date:
+    index = day.year * 12 + day.month - 1 + months
+    return date(index // 12, index % 12 + 1, 1)
+
+
+def _quarter_end(quarter_start: date) -> date:
+    return _add_months(quarter_start, 3) - timedelta(days=1)
+
+
+def _parse_date(text: str | None) -> date | None:
+    try:
+        return date.fromisoformat(text) if text else None
+    except ValueError:
+        return None
+
+
+def view_from_params(params: Mapping[str, Sequence[str]], span: tuple[date, date],
+                     options: Mapping[str, Sequence[str]]) -> View:
+    """A View from URL parameters; anything unknown or malformed falls back to the default, with a notice."""
+    first, last = span
+    notices: list[str] = []
+
+    def single(name: str) -> str | None:
+        values = params.get(name) or []
+        return values[-1] if values else None
+
+    preset = single("period") or DEFAULT_PRESET
+    if preset not in PRESETS:
+        notices.append(f"Unknown period '{preset}' in the link; showing {PRESETS[DEFAULT_PRESET].lower()}.")
+        preset = DEFAULT_PRESET
+    start, end = preset_dates(preset, first, last)
+    if preset == "custom":
+        asked = _parse_date(single("from")), _parse_date(single("to"))
+        if None in asked or asked[0] > asked[1]:
+            notices.append("The dates in the link are not valid (from=YYYY-MM-DD&to=YYYY-MM-DD); showing all data.")
+        else:
+            start, end = asked
+    compare = single("compare") or DEFAULT_COMPARISON
+    if compare not in COMPARISONS:
+        notices.append(f"Unknown comparison '{compare}' in the link; comparing with the previous period.")
+        compare = DEFAULT_COMPARISON
+    allowed = {"tier": TIER_OPTIONS, "segment": options.get("segments", ()), "region": options.get("regions", ()),
+               "channel": options.get("channels", ())}
+    chosen: dict[str, tuple[str, ...]] = {}
+    for name, valid in allowed.items():
+        values = list(dict.fromkeys(params.get(name) or []))
+        unknown = [v for v in values if v not in valid]
+        if unknown:
+            notices.append(f"Ignored unknown {name} {', '.join(repr(v) for v in unknown)} in the link.")
+        chosen[LISTS[name]] = tuple(v for v in values if v in valid)
+    return View(preset, start, end, compare, notices=tuple(notices), **chosen)
+
+
+def view_to_params(view: View) -> dict[str, str | list[str]]:
+    """The URL parameters that reproduce a view; defaults are left out to keep links short."""
+    params: dict[str, str | list[str]] = {}
+    if view.preset != DEFAULT_PRESET:
+        params["period"] = view.preset
+    if view.preset == "custom":
+        params["from"], params["to"] = view.start.isoformat(), view.end.isoformat()
+    if view.compare != DEFAULT_COMPARISON:
+        params["compare"] = view.compare
+    for name, attribute in LISTS.items():
+        if getattr(view, attribute):
+            params[name] = list(getattr(view, attribute))
+    return params
+
+
+KEYS = {"preset": "filter_period", "dates": "filter_dates", "compare": "filter_compare", "tiers": "filter_tier",
+        "segments": "filter_segment", "regions": "filter_region", "channels": "filter_channel"}
+
+
+def _seed_from_url(span: tuple[date, date], options: Mapping[str, Sequence[str]]) -> None:
+    """First run of a session: the URL decides the widgets' starting values."""
+    params = {key: st.query_params.get_all(key) for key in st.query_params}
+    view = view_from_params(params, span, options)
+    st.session_state.update({
+        KEYS["preset"]: view.preset, KEYS["dates"]: (view.start, view.end), KEYS["compare"]: view.compare,
+        KEYS["tiers"]: list(view.tiers), KEYS["segments"]: list(view.segments), KEYS["regions"]: list(view.regions),
+        KEYS["channels"]: list(view.channels), "filter_notices": view.notices, "filter_seeded": True,
+    })
+
+
+def sidebar_filters(span: tuple[date, date], options: Mapping[str, Sequence[str]]) -> View:
+    """Draw the global filters in the sidebar and return the chosen view; the URL follows every change."""
+    if not st.session_state.get("filter_seeded"):
+        _seed_from_url(span, options)
+    first, last = span
+    sidebar = st.sidebar
+    sidebar.header("Filters")
+    preset = sidebar.selectbox("Period", list(PRESETS), format_func=PRESETS.get, key=KEYS["preset"],
+                               persist_state="session",
+                               help=f"Periods end on the latest day with data ({last:%d %b %Y}).")
+    if preset == "custom":
+        picked = sidebar.date_input("Dates", min_value=first, max_value=last, key=KEYS["dates"],
+                                    persist_state="session")
+        start, end = (picked if isinstance(picked, tuple) and len(picked) == 2 else (first, last))
+    else:
+        start, end = preset_dates(preset, first, last)
+        sidebar.caption(f"{start:%d %b %Y} – {end:%d %b %Y}")
+    compare = sidebar.segmented_control("Compare with", list(COMPARISONS), format_func=COMPARISONS.get,
+                                        key=KEYS["compare"], persist_state="session", required=True)
+    tiers = sidebar.multiselect("Loyalty tier", TIER_OPTIONS, key=KEYS["tiers"], persist_state="session",
+                                placeholder="All tiers")
+    segments = sidebar.multiselect("Segment", options.get("segments", ()), key=KEYS["segments"],
+                                   persist_state="session", placeholder="All segments")
+    regions = sidebar.multiselect("Region", options.get("regions", ()), key=KEYS["regions"],
+                                  persist_state="session", placeholder="All regions")
+    channels = sidebar.multiselect("Channel", options.get("channels", ()), key=KEYS["channels"],
+                                   persist_state="session", placeholder="All channels")
+    for notice in st.session_state.get("filter_notices", ()):
+        sidebar.warning(notice, icon=":material/link_off:")
+    view = View(preset, start, end, compare or DEFAULT_COMPARISON, tuple(tiers), tuple(segments), tuple(regions),
+                tuple(channels))
+    wanted = view_to_params(view)
+    if {k: st.query_params.get_all(k) for k in st.query_params} != {
+            k: v if isinstance(v, list) else [v] for k, v in wanted.items()}:
+        st.query_params.from_dict(wanted)
+    return view

@@ -1,0 +1,87 @@
+"""The one call every page starts with: page config, look, data status, global filters."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import date, datetime
+from typing import Any
+
+import streamlit as st
+
+from components.filters import View, sidebar_filters
+from data_access import cache
+from data_access.db import DatabaseError
+from data_access.filters import Filters
+
+CSS = """
+<style>
+  [data-testid="stMetric"] { background: #FFFFFF; }
+  [data-testid="stMetricValue"] { font-size: 2.0rem; }
+  .block-container { padding-top: 2.2rem; }
+</style>
+"""
+
+
+@dataclass(frozen=True)
+class Page:
+    """What a page needs to draw: the chosen view and the data's status."""
+
+    view: View
+    status: dict[str, Any]
+
+    @property
+    def filters(self) -> Filters:
+        return self.view.filters
+
+    @property
+    def comparison(self) -> Filters:
+        return self.view.comparison
+
+    @property
+    def history(self) -> Filters:
+        """The view's customer filters over every day with data (for long trends)."""
+        return replace(self.filters, start=self.span[0], end=self.span[1])
+
+    @property
+    def span(self) -> tuple[date, date]:
+        return self.status["span"]
+
+    @property
+    def data_end(self) -> datetime:
+        return datetime.combine(self.span[1], datetime.max.time())
+
+    def describe(self, filters: Filters | None = None) -> str:
+        """The filter in force, for chart subtitles."""
+        f = filters or self.filters
+        parts = [f"{f.start:%d %b %Y} – {f.end:%d %b %Y}"]
+        for label, values in (("tier", f.tiers), ("segment", f.segments), ("region", f.regions),
+                              ("channel", f.channels)):
+            if values:
+                parts.append(f"{label}: {', '.join(values)}")
+        return " · ".join(parts)
+
+
+def _stop_with(message: str, kind: str = "error") -> None:
+    getattr(st, kind)(message)
+    st.stop()
+
+
+def setup_page(title: str, icon: str, intro: str) -> Page:
+    """Set up the page and return the view; stops with a clear message when there is nothing to show."""
+    st.set_page_config(page_title=f"{title} · CX Insight", page_icon=icon, layout="wide")
+    st.markdown(CSS, unsafe_allow_html=True)
+    try:
+        status = cache.status(cache.data_version())
+    except DatabaseError as error:
+        _stop_with(f"**The database could not be opened.** {error}")
+    st.title(title)
+    if status["span"] is None:
+        _stop_with("**No data yet.** Load the demo company with `python cli.py demo` (or `make run`), or import "
+                   "your survey, service and purchase files with `python cli.py import`.", "info")
+    view = sidebar_filters(status["span"], status["options"])
+    page = Page(view, status)
+    imported = status["last_import"]
+    st.caption(f"{intro}  \nData as of {page.span[1]:%d %b %Y}"
+               + (f" · last import {imported:%d %b %Y %H:%M} UTC" if imported else "")
+               + f" · comparing with the {view.comparison_label}")
+    return page

@@ -1,0 +1,44 @@
+"""One palette and one figure style for every chart, legible on a projector."""
+
+from __future__ import annotations
+
+import plotly.graph_objects as go
+
+PRIMARY = "#2F4B7C"
+MUTED = "#C9CED6"  # low-n and 'no data' marks
+TEXT = "#1F2933"
+GRID = "#E6E9EE"
+POSITIVE = "#2E9E5B"
+NEGATIVE = "#D64545"
+
+NPS_GROUP_COLOURS = {"Promoter": "#2E9E5B", "Passive": "#F0B43C", "Detractor": "#D64545"}
+TIER_COLOURS = {"Bronze": "#B0703C", "Silver": "#8C99A6", "Gold": "#D4A72C", "Platinum": "#4B5D73",
+                "No tier": "#C9CED6"}
+SENTIMENT_SCALE = [[0.0, "#D64545"], [0.5, "#F4F1EA"], [1.0, "#2E9E5B"]]  # −1 … +1
+FONT = dict(family="Inter, Segoe UI, Helvetica, Arial, sans-serif", size=15, color=TEXT)
+
+
+def style(fig: go.Figure, title: str, subtitle: str | None = None, height: int = 420) -> go.Figure:
+    """The house look: a title that names the finding's subject, the filter in force under it."""
+    text = f"<b>{title}</b>" + (f"<br><span style='font-size:13px;color:#5F6B7A'>{subtitle}</span>"
+                                if subtitle else "")
+    fig.update_layout(
+        title=dict(text=text, x=0, xanchor="left", font=dict(size=19)),
+        font=FONT, height=height, template="plotly_white",
+        margin=dict(l=10, r=20, t=80 if subtitle else 60, b=40),
+        legend=dict(orientation="h", yanchor="bottom", y=1.0, xanchor="right", x=1),
+        hoverlabel=dict(font_size=14), paper_bgcolor="white", plot_bgcolor="white",
+    )
+    fig.update_xaxes(gridcolor=GRID, zerolinecolor=GRID)
+    fig.update_yaxes(gridcolor=GRID, zerolinecolor=GRID)
+    return fig
+
+
+def empty_figure(message: str, title: str = "", height: int = 300) -> go.Figure:
+    """What a chart shows when there is nothing to draw: the reason, and what to do."""
+    fig = go.Figure()
+    fig.add_annotation(text=message, showarrow=False, x=0.5, y=0.5, xref="paper", yref="paper",
+                       font=dict(size=16, color="#5F6B7A"))
+    fig.update_xaxes(visible=False)
+    fig.update_yaxes(visible=False)
+    return style(fig, title, height=height)
