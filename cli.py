@@ -130,8 +130,8 @@ def to_markdown(report: dict) -> str:
              "| --- | --- | --: | --: | --: | --: | --: | --: |"]
     for r in report["by_touchpoint"]:
         flag = " (low n)" if r["low_n"] else ""
-        lines.append(f"| {r['stage']} | {r['touchpoint']}{flag} | {r['n']} | {_fmt(r['nps'])} | {_fmt(r['nps_margin'])} "
-                     f"| {_fmt(r['csat'])} | {_fmt(r['ces'], 2)} | {_fmt(r['sentiment'], 2)} |")
+        lines.append(f"| {r['stage']} | {r['touchpoint']}{flag} | {r['n']} | {_fmt(r['nps'])} "
+                     f"| {_fmt(r['nps_margin'])} | {_fmt(r['csat'])} | {_fmt(r['ces'], 2)} | {_fmt(r['sentiment'], 2)} |")
     lines += ["", "## By tier", "",
               "| tier | n | NPS | ± | active customers | orders/customer | AOV | repeat % | retention % | "
               "redemption % |", "| --- | --: | --: | --: | --: | --: | --: | --: | --: | --: |"]

@@ -67,8 +67,9 @@ def test_a_changed_row_is_updated_and_only_that_one(loaded, tmp_path):
 @pytest.mark.parametrize(
     ("name", "text", "message"),
     [
-        ("cols.csv", "id,who,when\n1,C1,2025-01-01\n", "missing required column(s) response_id, customer_id, "
-                                                      "submitted_at, touchpoint for survey. The file has: id, who, when"),
+        ("cols.csv", "id,who,when\n1,C1,2025-01-01\n",
+         "missing required column(s) response_id, customer_id, submitted_at, touchpoint for survey. "
+         "The file has: id, who, when"),
         ("empty.csv", "", "the file is empty"),
         ("blank.csv", "\n\n  \n", "the file is empty"),
         ("header.csv", "response_id,customer_id,submitted_at,touchpoint,nps\n", "header but no data rows"),
