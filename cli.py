@@ -116,7 +116,25 @@ def build_report(engine, filters: Filters) -> dict:
 def _fmt(value, digits: int = 1) -> str:
     if value is None:
         return "–"
-    return f"{value:.{digits}f}" if isinstance(value, float) else str(value)
+    return f"{value:,.{digits}f}" if isinstance(value, float) else str(value)
+
+
+TEXT_COLUMNS = ("stage", "touchpoint", "tier")
+TOUCHPOINT_COLUMNS = [("stage", "stage", 0), ("touchpoint", "touchpoint", 0), ("n", "n", 0), ("NPS", "nps", 1),
+                      ("±", "nps_margin", 1), ("CSAT %", "csat", 1), ("CES", "ces", 2), ("sentiment", "sentiment", 2)]
+TIER_COLUMNS = [("tier", "tier", 0), ("n", "n", 0), ("NPS", "nps", 1), ("±", "nps_margin", 1),
+                ("active customers", "active_customers", 0), ("orders/customer", "orders_per_customer", 2),
+                ("AOV", "average_order_value", 2), ("repeat %", "repeat_rate", 1), ("retention %", "retention", 1),
+                ("redemption %", "redemption_rate", 1)]
+
+
+def _table(rows: list[dict], columns: list[tuple[str, str, int]]) -> list[str]:
+    lines = ["| " + " | ".join(h for h, _, _ in columns) + " |",
+             "| " + " | ".join("---" if k in TEXT_COLUMNS else "--:" for _, k, _ in columns) + " |"]
+    for row in rows:
+        cells = [_fmt(row[k], d) + (" (low n)" if k == "touchpoint" and row["low_n"] else "") for _, k, d in columns]
+        lines.append("| " + " | ".join(cells) + " |")
+    return lines
 
 
 def to_markdown(report: dict) -> str:
@@ -125,21 +143,9 @@ def to_markdown(report: dict) -> str:
     lines = [f"# CX report {report['period']['from']} to {report['period']['to']}", "",
              f"NPS {_fmt(o['nps'])} ± {_fmt(o['nps_margin'])} (n = {o['n']}), CSAT {_fmt(o['csat'])}%, "
              f"CES {_fmt(o['ces'], 2)}, sentiment {_fmt(o['sentiment'], 2)} "
-             f"(scorer: {report['sentiment_scorer']})", "",
-             "## By touchpoint", "", "| stage | touchpoint | n | NPS | ± | CSAT % | CES | sentiment |",
-             "| --- | --- | --: | --: | --: | --: | --: | --: |"]
-    for r in report["by_touchpoint"]:
-        flag = " (low n)" if r["low_n"] else ""
-        lines.append(f"| {r['stage']} | {r['touchpoint']}{flag} | {r['n']} | {_fmt(r['nps'])} "
-                     f"| {_fmt(r['nps_margin'])} | {_fmt(r['csat'])} | {_fmt(r['ces'], 2)} | {_fmt(r['sentiment'], 2)} |")
-    lines += ["", "## By tier", "",
-              "| tier | n | NPS | ± | active customers | orders/customer | AOV | repeat % | retention % | "
-              "redemption % |", "| --- | --: | --: | --: | --: | --: | --: | --: | --: | --: |"]
-    for r in report["by_tier"]:
-        lines.append(f"| {r['tier']} | {r['n']} | {_fmt(r['nps'])} | {_fmt(r['nps_margin'])} | "
-                     f"{_fmt(r['active_customers'])} | {_fmt(r['orders_per_customer'], 2)} | "
-                     f"{_fmt(r['average_order_value'], 2)} | {_fmt(r['repeat_rate'])} | {_fmt(r['retention'])} | "
-                     f"{_fmt(r['redemption_rate'])} |")
+             f"(scorer: {report['sentiment_scorer']})", "", "## By touchpoint", "",
+             *_table(report["by_touchpoint"], TOUCHPOINT_COLUMNS), "", "## By tier", "",
+             *_table(report["by_tier"], TIER_COLUMNS)]
     return "\n".join(lines) + "\n"
 
 

@@ -79,15 +79,35 @@ def engine(request, databases):
     return databases.engine(request.param)
 
 
-@pytest.fixture(scope="session", params=BACKENDS)
-def demo_engine(request, tmp_path_factory):
-    """The bundled demo company loaded once per backend through the real import path."""
+def load_demo(engine: sa.Engine) -> None:
+    """The bundled demo company, through the real import path."""
     from cli import LOAD_ORDER
     from data_access.loaders import import_dataset
 
-    made = Databases(tmp_path_factory.mktemp("demo"), request)
-    engine = made.engine(request.param)
     for name in LOAD_ORDER:
         import_dataset(engine, name, ROOT / "sample_data" / f"{name}.csv")
+
+
+@pytest.fixture(scope="session")
+def demo_duckdb_path(tmp_path_factory) -> Path:
+    """An embedded database file holding the demo company (copy it before a server writes to it)."""
+    path = tmp_path_factory.mktemp("demo-duckdb") / "cx.duckdb"
+    engine = open_database(f"duckdb:///{path}")
+    load_demo(engine)
+    engine.dispose()
+    return path
+
+
+@pytest.fixture(scope="session", params=BACKENDS)
+def demo_engine(request, tmp_path_factory):
+    """The demo company on each backend."""
+    if request.param == "duckdb":
+        engine = open_database(f"duckdb:///{request.getfixturevalue('demo_duckdb_path')}")
+        yield engine
+        engine.dispose()
+        return
+    made = Databases(tmp_path_factory.mktemp("demo"), request)
+    engine = made.engine(request.param)
+    load_demo(engine)
     yield engine
     made.close()

@@ -1,0 +1,102 @@
+"""The Overview in AppTest: it draws, its numbers are the analytics layer's, and filters and links change them."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+import streamlit as st
+from streamlit.testing.v1 import AppTest
+
+from analytics.survey import summarise
+from data_access import queries
+from data_access.db import open_database
+from data_access.filters import Filters
+from tests.conftest import ROOT
+
+LAST_12_MONTHS = Filters(date(2025, 11, 1), date(2026, 10, 31))
+
+
+@pytest.fixture
+def app_on(monkeypatch):
+    """An AppTest of app.py on a given database URL, with the process-wide caches emptied."""
+    def make(url: str, **params) -> AppTest:
+        monkeypatch.setenv("CX_DATABASE_URL", url)
+        st.cache_resource.clear()
+        st.cache_data.clear()
+        at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+        for key, value in params.items():
+            at.query_params[key] = value
+        return at.run()
+    return make
+
+
+@pytest.fixture(scope="module")
+def demo_url(demo_duckdb_path):
+    return f"duckdb:///{demo_duckdb_path}"
+
+
+def expected_nps(url: str, filters: Filters) -> str:
+    engine = open_database(url)
+    with engine.connect() as conn:
+        row = summarise(queries.survey_counts(conn, filters)).iloc[0]
+    engine.dispose()
+    return f"{row.nps:+.0f} ± {row.nps_margin:.0f}"
+
+
+def metric(at: AppTest, label: str):
+    return next(m for m in at.metric if m.label == label)
+
+
+def test_overview_draws_every_kpi_and_chart_without_error(app_on, demo_url):
+    at = app_on(demo_url)
+    assert not at.exception
+    assert [m.label for m in at.metric] == ["NPS", "CSAT", "Effort (CES)", "Sentiment", "Active customers",
+                                             "Revenue", "Repeat-purchase rate", "Points redemption"]
+    assert metric(at, "NPS").value == expected_nps(demo_url, LAST_12_MONTHS)
+    assert len(at.get("plotly_chart")) == 3
+    assert "Data as of 31 Oct 2026" in at.caption[0].value
+
+
+def test_choosing_a_tier_changes_the_numbers_and_the_link(app_on, demo_url):
+    at = app_on(demo_url)
+    everyone = metric(at, "NPS").value
+    at.sidebar.multiselect(key="filter_tier").select("Platinum").run()
+    assert not at.exception
+    platinum = metric(at, "NPS").value
+    assert platinum == expected_nps(demo_url, Filters(LAST_12_MONTHS.start, LAST_12_MONTHS.end, tiers=("Platinum",)))
+    assert platinum != everyone
+    assert at.query_params["tier"] in ("Platinum", ["Platinum"])  # AppTest stores a single value unwrapped
+
+
+def test_a_shared_link_reproduces_the_view(app_on, demo_url):
+    at = app_on(demo_url, period="custom", **{"from": "2026-01-01", "to": "2026-03-31"}, tier=["Gold", "Silver"],
+                compare="last-year")
+    assert not at.exception
+    view = Filters(date(2026, 1, 1), date(2026, 3, 31), tiers=("Gold", "Silver"))
+    assert metric(at, "NPS").value == expected_nps(demo_url, view)
+    assert at.sidebar.multiselect(key="filter_tier").value == ["Gold", "Silver"]
+    assert "same period last year" in at.caption[0].value
+
+
+def test_a_tampered_link_falls_back_to_defaults_with_a_notice(app_on, demo_url):
+    at = app_on(demo_url, period="forever", tier=["Diamond"], compare="<script>")
+    assert not at.exception
+    notices = " ".join(w.value for w in at.sidebar.warning)
+    assert "Unknown period 'forever'" in notices and "'Diamond'" in notices and "Unknown comparison" in notices
+    assert metric(at, "NPS").value == expected_nps(demo_url, LAST_12_MONTHS)
+
+
+def test_an_empty_database_says_how_to_get_data(app_on, tmp_path):
+    at = app_on(f"duckdb:///{tmp_path / 'empty.duckdb'}")
+    assert not at.exception
+    assert "No data yet" in at.info[0].value and "python cli.py demo" in at.info[0].value
+    assert not at.metric
+
+
+def test_a_broken_database_url_is_a_message_not_a_traceback(app_on):
+    at = app_on("postgresql+psycopg://cx:hunter2@127.0.0.1:1/cx")
+    assert not at.exception
+    message = at.error[0].value
+    assert "The database could not be opened" in message and "cx:***@127.0.0.1:1/cx" in message
+    assert "hunter2" not in message
