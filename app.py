@@ -19,7 +19,8 @@ with st.spinner("Calculating KPIs…"):
     now = {"survey": summarise(cache.read("survey_counts", page.filters)).iloc[0],
            "loyalty": loyalty.overall(cache.read("loyalty_by_tier", page.filters))}
     before = {"survey": summarise(cache.read("survey_counts", page.comparison)).iloc[0],
-              "loyalty": loyalty.overall(cache.read("loyalty_by_tier", page.comparison))}
+              "loyalty": loyalty.overall(cache.read("loyalty_by_tier", page.comparison))} \
+        if page.has_comparison else None
 kpi_row(compare(now, before), page.view.comparison_label)
 
 trend_column, tier_column = st.columns([3, 2])

@@ -72,15 +72,17 @@ class KpiValue:
         return self.value - self.previous
 
 
-def compare(current: dict[str, pd.Series], previous: dict[str, pd.Series]) -> list[KpiValue]:
+def compare(current: dict[str, pd.Series], previous: dict[str, pd.Series] | None) -> list[KpiValue]:
     """Every headline KPI for the current and the comparison period.
 
-    current/previous map "survey" to a summarised survey row and "loyalty" to an overall loyalty row.
+    current/previous map "survey" to a summarised survey row and "loyalty" to an overall loyalty row;
+    previous is None when the comparison period lies outside the data, so no change is claimed.
     """
     values = []
     for spec in KPIS:
-        now, before = current[spec.source], previous[spec.source]
-        change = spec.test(now, before) if spec.test else None
+        now = current[spec.source]
+        before = previous[spec.source] if previous else pd.Series({spec.key: float("nan")})
+        change = spec.test(now, before) if spec.test and previous else None
         margin = float(now["nps_margin"]) if spec.key == "nps" else None
         n = int(now[spec.n_column]) if spec.n_column and not pd.isna(now[spec.n_column]) else None
         values.append(KpiValue(spec, float(now[spec.key]), float(before[spec.key]), change, n,

@@ -75,7 +75,7 @@ def nps_bars(frame: pd.DataFrame, category: str, title: str, subtitle: str,
     fig.update_xaxes(title="NPS (whiskers: 95% margin of error)",
                      range=[low - (span * 0.9 if low < 0 else span * 0.05), high + span * 0.9])
     fig.add_vline(x=0, line=dict(color="#9AA5B1", width=1))
-    return style(fig, title, subtitle, height=max(300, 70 + 48 * len(data)))
+    return style(fig, title, subtitle, height=150 + 52 * len(data))
 
 
 def movers(frame: pd.DataFrame, title: str, subtitle: str) -> go.Figure:

@@ -21,6 +21,8 @@ def _delta_text(kpi: KpiValue) -> str | None:
 
 
 def _verdict(kpi: KpiValue) -> str:
+    if math.isnan(kpi.previous):
+        return "no data to compare with"
     if kpi.change is None:
         return "complete count"
     if math.isnan(kpi.change.delta):

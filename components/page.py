@@ -43,6 +43,11 @@ class Page:
         return replace(self.filters, start=self.span[0], end=self.span[1])
 
     @property
+    def has_comparison(self) -> bool:
+        """False when the comparison period ends before the first day with data."""
+        return self.comparison.end >= self.span[0]
+
+    @property
     def span(self) -> tuple[date, date]:
         return self.status["span"]
 

@@ -100,3 +100,10 @@ def test_a_broken_database_url_is_a_message_not_a_traceback(app_on):
     message = at.error[0].value
     assert "The database could not be opened" in message and "cx:***@127.0.0.1:1/cx" in message
     assert "hunter2" not in message
+
+
+def test_all_data_claims_no_change_against_a_period_without_data(app_on, demo_url):
+    at = app_on(demo_url, period="all")
+    assert not at.exception
+    assert all(not m.delta for m in at.metric)  # AppTest shows a missing delta as ""
+    assert metric(at, "NPS").value == expected_nps(demo_url, Filters())

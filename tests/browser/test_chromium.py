@@ -1,0 +1,113 @@
+"""The real app in headless Chromium: served by `streamlit run`, opened like a person would, screenshotted."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from analytics.survey import summarise
+from data_access import queries
+from data_access.db import open_database
+from data_access.filters import Filters
+from tests.conftest import ROOT
+
+CHROMIUM = Path("/usr/bin/chromium")
+SCREENSHOTS = ROOT / "screenshots"
+ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+pytestmark = pytest.mark.browser
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def chromium():
+    if not CHROMIUM.exists():
+        if os.environ.get("CI"):
+            pytest.fail("Debian's chromium is missing: .ci/run installs it")
+        pytest.skip("Debian's chromium is not installed (apt-get install --no-install-recommends chromium)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def server(demo_duckdb_path, tmp_path):
+    """A fresh `streamlit run app.py` on a free port, on its own copy of the demo database."""
+    database = tmp_path / "cx.duckdb"
+    shutil.copy(demo_duckdb_path, database)
+    port = _free_port()
+    env = {**os.environ, "CX_DATABASE_URL": f"duckdb:///{database}"}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true", "--server.address",
+         "127.0.0.1", "--server.port", str(port), "--browser.gatherUsageStats", "false",
+         "--server.fileWatcherType", "none"], cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            with urllib.request.urlopen(f"{base}/_stcore/health", timeout=1) as answer:
+                if answer.read() == b"ok":
+                    break
+        except OSError:
+            if time.monotonic() > deadline or process.poll() is not None:
+                process.kill()
+                pytest.fail(f"streamlit did not start: {process.stdout.read().decode()[-2000:]}")
+            time.sleep(0.2)
+    yield base
+    process.terminate()
+    process.wait(timeout=10)
+
+
+def open_page(chromium, url: str, name: str):
+    page = chromium.new_page(viewport={"width": 1500, "height": 1400})
+    page.goto(url)
+    page.locator(".js-plotly-plot").first.wait_for(timeout=30_000)
+    page.wait_for_function("document.querySelectorAll('.js-plotly-plot .main-svg').length >= 3", timeout=30_000)
+    SCREENSHOTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"))
+    return page
+
+
+def nps_text(demo_duckdb_path, filters: Filters) -> str:
+    engine = open_database(f"duckdb:///{demo_duckdb_path}")
+    with engine.connect() as conn:
+        row = summarise(queries.survey_counts(conn, filters)).iloc[0]
+    engine.dispose()
+    return f"{row.nps:+.0f} ± {row.nps_margin:.0f}"
+
+
+def test_overview_draws_in_a_real_browser(chromium, server, demo_duckdb_path):
+    page = open_page(chromium, server, "overview")
+    assert page.locator('[data-testid="stException"]').count() == 0
+    assert page.locator('[data-testid="stMetric"]').count() == 8
+    expected = nps_text(demo_duckdb_path, Filters(date(2025, 11, 1), date(2026, 10, 31)))
+    assert page.locator('[data-testid="stMetricValue"]').first.text_content().strip() == expected
+    assert "NPS by loyalty tier" in page.locator(".js-plotly-plot").nth(1).text_content()
+    page.close()
+
+
+def test_a_deep_link_is_the_first_request_of_a_fresh_server(chromium, server, demo_duckdb_path):
+    page = open_page(chromium, f"{server}/?period=all&tier=Gold", "overview-gold-deep-link")
+    assert page.locator('[data-testid="stException"]').count() == 0
+    expected = nps_text(demo_duckdb_path, Filters(tiers=("Gold",)))
+    assert page.locator('[data-testid="stMetricValue"]').first.text_content().strip() == expected
+    assert "tier=Gold" in page.url
+    page.close()
