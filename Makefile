@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 INSTALLED := $(VENV)/.installed
 PORT ?= 8501
 
-.PHONY: run test lint bench demo clean
+.PHONY: run test lint demo clean
 
 $(INSTALLED): requirements.txt requirements-dev.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -21,9 +21,6 @@ test: $(INSTALLED)  ## the whole test suite
 
 lint: $(INSTALLED)
 	$(VENV)/bin/ruff check .
-
-bench: $(INSTALLED)  ## benchmarks: print figures, write bench/results/
-	$(PY) -m bench.run
 
 demo: $(INSTALLED)  ## rebuild the demo company into the database (upsert)
 	$(PY) cli.py demo
