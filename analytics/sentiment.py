@@ -8,8 +8,11 @@ from __future__ import annotations
 
 import math
 import multiprocessing
-from collections.abc import Callable, Iterable, Sequence
+import sys
+import types
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cache
 
@@ -87,6 +90,20 @@ def _batches(texts: Sequence[str], size: int) -> Iterable[Sequence[str]]:
         yield texts[start:start + size]
 
 
+@contextmanager
+def _workers_skip_main_module() -> Iterator[None]:
+    """Spawned workers re-run the parent's __main__ file; under Streamlit (or AppTest) that is a page script.
+
+    The workers only need this module, so while they start __main__ is a bare module with no file.
+    """
+    main = sys.modules["__main__"]
+    sys.modules["__main__"] = types.ModuleType("__main__")
+    try:
+        yield
+    finally:
+        sys.modules["__main__"] = main
+
+
 def score_texts(texts: pd.Series, scorer_name: str = "textblob", progress: Progress | None = None,
                 workers: int | None = None, batch: int = BATCH) -> pd.DataFrame:
     """Polarity and subjectivity for each text (NaN where there is no text).
@@ -110,7 +127,9 @@ def score_texts(texts: pd.Series, scorer_name: str = "textblob", progress: Progr
 
     if workers > 1 and len(jobs) > 1:
         with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn")) as pool:
-            for batch_scores in pool.map(_score_batch, jobs):
+            with _workers_skip_main_module():
+                results = pool.map(_score_batch, jobs)  # submits every job, so every worker starts here
+            for batch_scores in results:
                 collect(batch_scores)
     else:
         for job in jobs:

@@ -52,3 +52,19 @@ def test_parallel_scoring_gives_the_same_scores_as_serial():
 def test_unknown_scorer_names_the_valid_ones():
     with pytest.raises(ValueError, match="textblob, vader, ensemble"):
         score_texts(pd.Series(["x"]), "bert")
+
+
+def test_parallel_scoring_works_when_main_is_a_page_script(tmp_path, monkeypatch):
+    """Streamlit and AppTest make the page script __main__; spawned workers must not run it again."""
+    import sys
+    import types
+
+    page = tmp_path / "page.py"
+    page.write_text("raise SystemExit('a worker ran the page script')\n")
+    fake_main = types.ModuleType("__main__")
+    fake_main.__file__ = str(page)
+    monkeypatch.setitem(sys.modules, "__main__", fake_main)
+    texts = pd.Series(["lovely"] * 3 + ["dreadful", "fine", "ok"])
+    scores = score_texts(texts, "textblob", workers=2, batch=2)
+    assert scores["sentiment"].notna().all()
+    assert sys.modules["__main__"] is fake_main
