@@ -97,3 +97,100 @@ def movers(frame: pd.DataFrame, title: str, subtitle: str) -> go.Figure:
     fig.update_yaxes(autorange="reversed")
     fig.add_vline(x=0, line=dict(color="#9AA5B1", width=1))
     return style(fig, title, subtitle, height=300)
+
+
+def journey_heatmap(grid: pd.DataFrame, label: str, number_format: str, title: str, subtitle: str,
+                    colorscale, zrange: tuple[float, float] | None) -> go.Figure:
+    """Stages as columns in journey order, touchpoints under them; each cell shows value and n, low n greyed."""
+    if grid.empty:
+        return empty_figure(NO_DATA, title)
+    stages = grid.drop_duplicates("stage_order").sort_values("stage_order")["stage"].tolist()
+    rows = int(grid["row"].max()) + 1
+    shape = (rows, len(stages))
+    values = [[None] * shape[1] for _ in range(rows)]
+    greyed = [[None] * shape[1] for _ in range(rows)]
+    texts = [[""] * shape[1] for _ in range(rows)]
+    for cell in grid.itertuples():
+        column = stages.index(cell.stage)
+        value = "–" if pd.isna(cell.value) else number_format.format(cell.value)
+        texts[cell.row][column] = f"<b>{cell.touchpoint}</b><br>{value}<br><span style='font-size:12px'>n={cell.n:,}" \
+                                  + (" · small sample" if cell.low_n else "") + "</span>"
+        (greyed if cell.low_n else values)[cell.row][column] = 1 if cell.low_n else cell.value
+    zmin, zmax = zrange if zrange else (grid["value"].min(), grid["value"].max())
+    fig = go.Figure([
+        go.Heatmap(z=values, x=stages, y=list(range(rows)), text=texts, texttemplate="%{text}", colorscale=colorscale,
+                   zmin=zmin, zmax=zmax, xgap=6, ygap=6, colorbar=dict(title=label, thickness=14),
+                   hovertemplate="%{text}<extra></extra>", textfont=dict(size=13)),
+        go.Heatmap(z=greyed, x=stages, y=list(range(rows)), text=texts, texttemplate="%{text}",
+                   colorscale=[[0, MUTED], [1, MUTED]], showscale=False, xgap=6, ygap=6,
+                   hovertemplate="%{text}<extra></extra>", textfont=dict(size=13, color="#5F6B7A")),
+    ])
+    fig.update_yaxes(autorange="reversed", visible=False)
+    fig.update_xaxes(side="top", tickfont=dict(size=15), showgrid=False)
+    return style(fig, title, subtitle, height=160 + 105 * rows).update_layout(margin_t=125)
+
+
+def emotion_curve(stages: pd.DataFrame, title: str, subtitle: str) -> go.Figure:
+    """NPS (with its margin) and mean sentiment per stage, in journey order: where the journey hurts."""
+    data = stages.dropna(subset=["nps"])
+    if data.empty:
+        return empty_figure(NO_DATA, title)
+    fig = go.Figure([
+        go.Scatter(x=data["stage"], y=data["nps"], name="NPS", mode="lines+markers+text",
+                   line=dict(color=PRIMARY, width=3, shape="spline"), marker=dict(size=10),
+                   error_y=dict(type="data", array=data["nps_margin"], color="#9AA5B1"),
+                   text=[f"{v:+.0f}" for v in data["nps"]], textposition="top center"),
+        go.Scatter(x=data["stage"], y=data["sentiment"], name="Sentiment (right axis)", yaxis="y2",
+                   mode="lines+markers", line=dict(color="#F0B43C", width=3, dash="dot", shape="spline"),
+                   marker=dict(size=9)),
+    ])
+    reach = float((data["nps"].abs() + data["nps_margin"].fillna(0)).max()) + 15
+    fig.add_hline(y=0, line=dict(color="#9AA5B1", width=1))
+    style(fig, title, subtitle, height=400)
+    fig.update_layout(yaxis=dict(title="NPS", range=[-reach, reach]),
+                      yaxis2=dict(title="Mean sentiment", overlaying="y", side="right", range=[-1, 1], dtick=0.5,
+                                  showgrid=False, zeroline=False),
+                      legend=dict(orientation="h", yanchor="top", y=-0.25, xanchor="left", x=0))
+    return fig
+
+
+def sankey(nodes: list[str], links: pd.DataFrame, title: str, subtitle: str) -> go.Figure:
+    """Customer paths from step to step; 'Left the journey' nodes show the drop-off."""
+    if links.empty:
+        return empty_figure("No customer events for these filters.", title)
+    colours = [NEGATIVE if "Left the journey" in n else "#5B7DB1" if "Order" in n else "#8C99A6"
+               if "ticket" in n else PRIMARY for n in nodes]
+    fig = go.Figure(go.Sankey(
+        arrangement="snap", node=dict(label=nodes, color=colours, pad=14, thickness=16),
+        link=dict(source=links["source"], target=links["target"], value=links["customers"],
+                  color="rgba(47,75,124,0.18)",
+                  hovertemplate="%{source.label} → %{target.label}: %{value:,} customers<extra></extra>")))
+    return style(fig, title, subtitle, height=560)
+
+
+def dumbbell(changes: pd.DataFrame, key: str, first: str, second: str, title: str, subtitle: str) -> go.Figure:
+    """Two groups' NPS per row, joined by a line; real differences drawn bold, small samples greyed."""
+    if changes.empty:
+        return empty_figure("The two groups share no touchpoint with answers.", title)
+    changes = changes.sort_values("delta", ascending=False)
+    fig = go.Figure()
+    for row in changes.itertuples():
+        fig.add_trace(go.Scatter(x=[row.previous, row.nps], y=[getattr(row, key)] * 2, mode="lines",
+                                 line=dict(color=("#3E4C59" if row.significant else MUTED),
+                                           width=4 if row.significant else 2),
+                                 showlegend=False, hoverinfo="skip"))
+    for column, margin, n, name, colour in (("nps", "nps_margin", "n", first, PRIMARY),
+                                            ("previous", "previous_margin", "previous_n", second, "#F0B43C")):
+        fig.add_trace(go.Scatter(
+            x=changes[column], y=changes[key], mode="markers", name=name,
+            marker=dict(size=14, color=colour, line=dict(color="white", width=1.5)),
+            customdata=changes[[margin, n]],
+            hovertemplate=f"{name} · %{{y}}: NPS %{{x:+.0f}} ± %{{customdata[0]:.0f}} (n=%{{customdata[1]:,}})"
+                          "<extra></extra>"))
+    labels = [f"{row.delta:+.0f}" + (" *" if row.significant else "") for row in changes.itertuples()]
+    fig.add_trace(go.Scatter(x=[max(a, b) for a, b in zip(changes["nps"], changes["previous"], strict=True)],
+                             y=changes[key], mode="text", text=[f"   {t}" for t in labels], showlegend=False,
+                             textposition="middle right", hoverinfo="skip", cliponaxis=False))
+    fig.update_yaxes(autorange="reversed")
+    fig.update_xaxes(title="NPS   (* = difference beyond the 95% margin)")
+    return style(fig, title, subtitle, height=150 + 36 * len(changes))

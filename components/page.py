@@ -8,10 +8,11 @@ from typing import Any
 
 import streamlit as st
 
-from components.filters import View, sidebar_filters
+from components.filters import View, sidebar_filters, view_to_params
 from data_access import cache
 from data_access.db import DatabaseError
 from data_access.filters import Filters
+from data_access.settings import PROJECT_ROOT as ROOT
 
 CSS = """
 <style>
@@ -20,6 +21,25 @@ CSS = """
   .block-container { padding-top: 2.2rem; }
 </style>
 """
+
+
+PAGES = (  # the menu: (script, label, icon); a new view is one more entry here
+    ("app.py", "Overview", ":material/monitoring:"),
+    ("pages/1_Journey_map.py", "Journey map", ":material/route:"),
+    ("pages/2_Touchpoints.py", "Touchpoints", ":material/touch_app:"),
+    ("pages/3_Loyalty.py", "Loyalty", ":material/workspace_premium:"),
+    ("pages/4_Service.py", "Service", ":material/support_agent:"),
+    ("pages/5_Voices.py", "Voices", ":material/forum:"),
+)
+
+
+def _menu(container, view: View | None) -> None:
+    """Links to every page that carry the current view, so filters hold across pages and in shared links."""
+    params = view_to_params(view) if view else None
+    with container:
+        for script, label, icon in PAGES:
+            if (ROOT / script).exists():
+                st.page_link(script, label=label, icon=icon, query_params=params)
 
 
 @dataclass(frozen=True)
@@ -75,15 +95,18 @@ def setup_page(title: str, icon: str, intro: str) -> Page:
     """Set up the page and return the view; stops with a clear message when there is nothing to show."""
     st.set_page_config(page_title=f"{title} · CX Insight", page_icon=icon, layout="wide")
     st.markdown(CSS, unsafe_allow_html=True)
+    menu = st.sidebar.container()
     try:
         status = cache.status(cache.data_version())
     except DatabaseError as error:
         _stop_with(f"**The database could not be opened.** {error}")
     st.title(title)
     if status["span"] is None:
+        _menu(menu, None)
         _stop_with("**No data yet.** Load the demo company with `python cli.py demo` (or `make run`), or import "
                    "your survey, service and purchase files with `python cli.py import`.", "info")
     view = sidebar_filters(status["span"], status["options"])
+    _menu(menu, view)
     page = Page(view, status)
     imported = status["last_import"]
     st.caption(f"{intro}  \nData as of {page.span[1]:%d %b %Y}"

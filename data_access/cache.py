@@ -24,6 +24,9 @@ READS: dict[str, Callable[..., Any]] = {
     "ticket_outcomes": queries.ticket_outcomes,
     "nps_group_outcomes": queries.nps_group_outcomes,
     "points_by_month": queries.points_by_month,
+    "journey_paths": queries.journey_paths,
+    "touchpoint_drivers": queries.touchpoint_drivers,
+    "touchpoints_per_customer": queries.touchpoints_per_customer,
 }
 
 

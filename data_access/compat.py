@@ -26,3 +26,21 @@ def _month_start_default(element, compiler, **kw):
 @compiles(month_start, "sqlite")
 def _month_start_sqlite(element, compiler, **kw):
     return f"datetime({compiler.process(element.clauses, **kw)}, 'start of month')"
+
+
+class median(FunctionElement):  # noqa: N801
+    """The 50th percentile of a numeric column (exact where the engine has it)."""
+
+    type = sa.Float()
+    inherit_cache = True
+    name = "median"
+
+
+@compiles(median)
+def _median_default(element, compiler, **kw):
+    return f"percentile_cont(0.5) WITHIN GROUP (ORDER BY {compiler.process(element.clauses, **kw)})"
+
+
+@compiles(median, "trino")
+def _median_trino(element, compiler, **kw):
+    return f"approx_percentile({compiler.process(element.clauses, **kw)}, 0.5)"

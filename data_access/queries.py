@@ -267,3 +267,82 @@ def filter_options(conn: Connection) -> dict[str, list[str]]:
                       | set(distinct(service_tickets.c.channel)))
     return {"segments": distinct(customers.c.segment), "regions": distinct(customers.c.region),
             "channels": channels}
+
+
+LEFT_JOURNEY = "Left the journey"
+
+
+def _events(filters: Filters) -> sa.Subquery:
+    """Every customer event in the view: survey answers (named by journey stage), tickets and orders."""
+    r, t, p = survey_responses.c, service_tickets.c, purchases.c
+
+    def of(table, customer, moment, label, channel):
+        return (sa.select(customer.label("customer_id"), moment.label("at"), label.label("event"))
+                .select_from(table.outerjoin(customers, customers.c.customer_id == customer))
+                .where(*period_conditions(moment, filters), *customer_conditions(filters),
+                       *channel_conditions(channel, filters)))
+
+    surveys = (sa.select(r.customer_id, r.submitted_at.label("at"),
+                         sa.func.coalesce(touchpoints.c.stage, sa.literal("Other feedback")).label("event"))
+               .select_from(_survey_from()).where(*_survey_where(filters)))
+    return sa.union_all(surveys, of(service_tickets, t.customer_id, t.opened_at, sa.literal("Support ticket"),
+                                    t.channel),
+                        of(purchases, p.customer_id, p.ordered_at, sa.literal("Order"), p.channel)).subquery("events")
+
+
+def journey_paths(conn: Connection, filters: Filters, steps: int = 4) -> pd.DataFrame:
+    """Customers moving from one event to the next over their first steps (repeats collapsed), with drop-off."""
+    events = _events(filters)
+    by_customer = {"partition_by": events.c.customer_id, "order_by": (events.c.at, events.c.event)}
+    marked = sa.select(events.c.customer_id, events.c.at, events.c.event,
+                       sa.func.lag(events.c.event).over(**by_customer).label("previous")).subquery("marked")
+    changes = (sa.select(marked.c.customer_id, marked.c.at, marked.c.event)
+               .where(sa.or_(marked.c.previous.is_(None), marked.c.previous != marked.c.event)).subquery("changes"))
+    order = {"partition_by": changes.c.customer_id, "order_by": (changes.c.at, changes.c.event)}
+    numbered = sa.select(changes.c.event, sa.func.row_number().over(**order).label("step"),
+                         sa.func.lead(changes.c.event).over(**order).label("next_event")).subquery("numbered")
+    target = sa.func.coalesce(numbered.c.next_event, sa.literal(LEFT_JOURNEY)).label("target")
+    statement = (sa.select(numbered.c.step, numbered.c.event.label("source"), target,
+                           sa.func.count().label("customers"))
+                 .where(numbered.c.step < steps)
+                 .group_by(numbered.c.step, numbered.c.event, target)
+                 .order_by(numbered.c.step, numbered.c.event, target))
+    return _frame(conn, statement)
+
+
+def touchpoint_drivers(conn: Connection, filters: Filters) -> pd.DataFrame:
+    """Derived importance per touchpoint: correlation of a customer's CSAT there with their NPS elsewhere.
+
+    Leave-one-out: the outcome is the customer's mean NPS over their *other* touchpoints, so a touchpoint's
+    own answers never explain themselves. Only customers who rated at least two touchpoints count.
+    """
+    r = survey_responses.c
+    per_touchpoint = (sa.select(r.customer_id, r.touchpoint, sa.func.avg(r.csat).label("csat"),
+                                sa.func.sum(r.nps).label("nps_sum"), sa.func.count(r.nps).label("nps_n"))
+                      .select_from(_survey_from()).where(*_survey_where(filters))
+                      .group_by(r.customer_id, r.touchpoint).subquery("per_touchpoint"))
+    per_customer = (sa.select(per_touchpoint.c.customer_id, sa.func.sum(per_touchpoint.c.nps_sum).label("all_sum"),
+                              sa.func.sum(per_touchpoint.c.nps_n).label("all_n"),
+                              sa.func.count().label("touchpoints_rated"))
+                    .group_by(per_touchpoint.c.customer_id).subquery("per_customer"))
+    others_n = per_customer.c.all_n - per_touchpoint.c.nps_n
+    elsewhere = (sa.cast(per_customer.c.all_sum - per_touchpoint.c.nps_sum, sa.Float)
+                 / sa.cast(others_n, sa.Float))
+    pairs = (sa.select(per_touchpoint.c.touchpoint, sa.cast(per_touchpoint.c.csat, sa.Float).label("x"),
+                       elsewhere.label("y"))
+             .join(per_customer, per_customer.c.customer_id == per_touchpoint.c.customer_id)
+             .where(others_n > 0, per_touchpoint.c.csat.is_not(None)).subquery("pairs"))
+    statement = (sa.select(pairs.c.touchpoint, sa.func.count().label("customers"),
+                           sa.func.corr(pairs.c.x, pairs.c.y).label("correlation"))
+                 .group_by(pairs.c.touchpoint).order_by(pairs.c.touchpoint))
+    return _frame(conn, statement)
+
+
+def touchpoints_per_customer(conn: Connection, filters: Filters) -> pd.DataFrame:
+    """How many touchpoints each respondent rated, as a distribution (to judge what a driver model can do)."""
+    r = survey_responses.c
+    rated = (sa.select(r.customer_id, sa.func.count(sa.distinct(r.touchpoint)).label("touchpoints"))
+             .select_from(_survey_from()).where(*_survey_where(filters)).group_by(r.customer_id).subquery())
+    statement = (sa.select(rated.c.touchpoints, sa.func.count().label("customers"))
+                 .group_by(rated.c.touchpoints).order_by(rated.c.touchpoints))
+    return _frame(conn, statement)

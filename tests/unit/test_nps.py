@@ -98,3 +98,19 @@ def test_proportion_and_mean_differences_by_hand():
     assert means.margin == pytest.approx(1.959964 * math.sqrt((100 / 99 + 100 / 99) / 100), rel=1e-5)
     assert means.significant
     assert math.isnan(mean_difference(5, 25, 1, 4, 16, 1).delta)  # one answer has no variance
+
+
+def test_nps_changes_and_movers():
+    from analytics.nps import movers, nps_changes
+
+    now = pd.DataFrame({"touchpoint": ["A", "B", "C", "D"], "promoters": [60, 30, 50, 5],
+                        "passives": [20, 30, 30, 0], "detractors": [20, 40, 20, 0]})
+    before = pd.DataFrame({"touchpoint": ["A", "B", "C", "E"], "promoters": [20, 30, 48, 9],
+                           "passives": [30, 30, 30, 9], "detractors": [50, 40, 22, 9]})
+    changes = nps_changes(now, before, "touchpoint").set_index("touchpoint")
+    assert list(changes.index) == ["A", "B", "C"]  # D and E are on one side only
+    assert changes.loc["A", "delta"] == pytest.approx(70.0)  # +40 vs −30
+    assert changes.loc["A", "significant"] and not changes.loc["B", "significant"]
+    assert changes.loc["B", "delta"] == pytest.approx(0.0)
+    top = movers(now, before, "touchpoint", top=2)
+    assert top["touchpoint"].tolist() == ["A", "C"]  # C moved +4, B not at all

@@ -1,0 +1,38 @@
+"""Key drivers: which touchpoints move NPS, set against how they perform today.
+
+Method (derived importance): for each touchpoint, the Pearson correlation between a customer's CSAT there
+and their mean NPS at their other touchpoints, over customers who rated at least two touchpoints. Relative
+weights or Shapley regression need respondents who rated many touchpoints each; survey data per touchpoint
+rarely has that, so the correlation is used and the page says so.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from analytics.significance import MIN_N
+
+QUADRANTS = {
+    (True, False): "Fix first",  # (high impact, high performance)
+    (True, True): "Protect",
+    (False, False): "Monitor",
+    (False, True): "Maintain",
+}
+
+
+def priority_matrix(drivers: pd.DataFrame, performance: pd.DataFrame, measure: str = "csat") -> pd.DataFrame:
+    """Touchpoints placed by impact (correlation) and performance (e.g. CSAT %), split at the medians.
+
+    Touchpoints with fewer than MIN_N customers behind the correlation are kept but not placed in a quadrant.
+    """
+    frame = drivers.merge(performance[["touchpoint", measure]], on="touchpoint", how="inner")
+    frame = frame.rename(columns={"correlation": "impact", measure: "performance"})
+    reliable = frame["customers"] >= MIN_N
+    impact_cut = frame.loc[reliable, "impact"].median()
+    performance_cut = frame.loc[reliable, "performance"].median()
+    frame["quadrant"] = [
+        QUADRANTS[(row.impact >= impact_cut, row.performance >= performance_cut)] if ok else "Too few answers"
+        for row, ok in zip(frame.itertuples(), reliable, strict=True)
+    ]
+    frame.attrs.update(impact_cut=impact_cut, performance_cut=performance_cut)
+    return frame.sort_values("impact", ascending=False).reset_index(drop=True)

@@ -1,0 +1,38 @@
+"""Journey shapes: the stage × touchpoint grid and the links of a customer-path Sankey."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+JOURNEY_METRICS = {  # metric -> (column in a summarised frame, label, number format)
+    "nps": ("nps", "NPS", "{:+.0f}"),
+    "csat": ("csat", "CSAT %", "{:.0f}%"),
+    "sentiment": ("sentiment", "Sentiment", "{:+.2f}"),
+    "volume": ("responses", "Responses", "{:,.0f}"),
+}
+
+
+def journey_grid(summary: pd.DataFrame, metric: str) -> pd.DataFrame:
+    """One row per touchpoint with its stage column, its row under the stage, the metric value and n.
+
+    Stages keep their journey order; touchpoints within a stage are ordered by volume (busiest on top).
+    """
+    column, _, _ = JOURNEY_METRICS[metric]
+    grid = summary.sort_values(["stage_order", "responses"], ascending=[True, False]).copy()
+    grid["row"] = grid.groupby("stage_order").cumcount()
+    grid["value"] = grid[column].astype("float64")
+    grid["n"] = grid["responses"] if metric == "volume" else grid["nps_n"] if metric == "nps" else grid[
+        {"csat": "csat_n", "sentiment": "sentiment_n"}[metric]]
+    grid["low_n"] = False if metric == "volume" else grid["n"] < 30
+    return grid[["stage_order", "stage", "row", "touchpoint", "value", "n", "low_n"]].reset_index(drop=True)
+
+
+def sankey_links(paths: pd.DataFrame) -> tuple[list[str], pd.DataFrame]:
+    """Nodes named 'step. event' and links (source, target, customers) between consecutive steps."""
+    sources = paths["step"].astype(str) + ". " + paths["source"]
+    targets = (paths["step"] + 1).astype(str) + ". " + paths["target"]
+    nodes = sorted(set(sources) | set(targets), key=lambda name: (int(name.split(".")[0]), name))
+    index = {name: i for i, name in enumerate(nodes)}
+    links = pd.DataFrame({"source": sources.map(index), "target": targets.map(index),
+                          "customers": paths["customers"].astype(int)})
+    return nodes, links

@@ -1,0 +1,55 @@
+"""Journey map: where in the journey customers suffer, for whom, and how their paths run."""
+
+from dataclasses import replace
+
+import streamlit as st
+
+from analytics.journey import JOURNEY_METRICS, journey_grid, sankey_links
+from analytics.nps import nps_changes
+from analytics.survey import summarise
+from components import charts
+from components.filters import TIER_OPTIONS
+from components.page import setup_page
+from components.theme import SENTIMENT_SCALE
+from data_access import cache
+
+page = setup_page("Journey map", ":material/route:", "Stages in journey order, touchpoints under them.")
+STAGES = ("stage_order", "stage")
+
+metric = st.segmented_control("Metric", list(JOURNEY_METRICS), format_func=lambda m: JOURNEY_METRICS[m][1],
+                              default="nps", required=True, key="journey_metric")
+_, label, number_format = JOURNEY_METRICS[metric]
+summary = summarise(cache.read("survey_counts", page.filters, by=(*STAGES, "touchpoint")))
+scale, zrange = {"nps": ("RdYlGn", (-60, 80)), "csat": ("RdYlGn", (50, 100)),
+                 "sentiment": (SENTIMENT_SCALE, (-0.6, 0.6)), "volume": ("Blues", None)}[metric]
+st.plotly_chart(charts.journey_heatmap(journey_grid(summary, metric), label, number_format,
+                                       f"{label} by touchpoint across the journey", page.describe(), scale, zrange),
+                key="journey_heatmap")
+
+curve_column, paths_column = st.columns([2, 3])
+with curve_column:
+    stages = summarise(cache.read("survey_counts", page.filters, by=STAGES))
+    st.plotly_chart(charts.emotion_curve(stages, "Emotion curve: NPS and sentiment per stage", page.describe()),
+                    key="journey_curve")
+with paths_column:
+    nodes, links = sankey_links(cache.read("journey_paths", page.filters))
+    st.plotly_chart(charts.sankey(nodes, links, "Customer paths: first steps and drop-off", page.describe()),
+                    key="journey_sankey")
+    st.caption("Each customer's events in the period in time order (survey answers by stage, tickets, orders); "
+               "repeats of the same event are collapsed.")
+
+st.subheader("Compare two groups")
+mode = st.segmented_control("Compare", ["Two tiers", "This period vs comparison"], default="Two tiers",
+                            required=True, key="journey_compare_mode")
+if mode == "Two tiers":
+    left, right = st.columns(2)
+    first = left.selectbox("Group A", TIER_OPTIONS, index=TIER_OPTIONS.index("Gold"), key="journey_group_a")
+    second = right.selectbox("Group B", TIER_OPTIONS, index=TIER_OPTIONS.index("Bronze"), key="journey_group_b")
+    filters_a, filters_b = replace(page.filters, tiers=(first,)), replace(page.filters, tiers=(second,))
+else:
+    first, second = "This period", page.view.comparison_label.capitalize()
+    filters_a, filters_b = page.filters, page.comparison
+changes = nps_changes(cache.read("survey_counts", filters_a, by=("touchpoint",)),
+                      cache.read("survey_counts", filters_b, by=("touchpoint",)), "touchpoint")
+st.plotly_chart(charts.dumbbell(changes, "touchpoint", first, second, f"NPS by touchpoint: {first} vs {second}",
+                                page.describe(filters_a)), key="journey_dumbbell")
