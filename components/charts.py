@@ -5,7 +5,16 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
-from components.theme import MUTED, NEGATIVE, POSITIVE, PRIMARY, empty_figure, style
+from components.theme import (
+    MUTED,
+    NEGATIVE,
+    NPS_GROUP_COLOURS,
+    POSITIVE,
+    PRIMARY,
+    SENTIMENT_SCALE,
+    empty_figure,
+    style,
+)
 
 NO_DATA = "No answers for these filters. Widen the period or clear a filter."
 
@@ -194,3 +203,66 @@ def dumbbell(changes: pd.DataFrame, key: str, first: str, second: str, title: st
     fig.update_yaxes(autorange="reversed")
     fig.update_xaxes(title="NPS   (* = difference beyond the 95% margin)")
     return style(fig, title, subtitle, height=150 + 36 * len(changes))
+
+
+def nps_composition(summary: pd.DataFrame, title: str, subtitle: str) -> go.Figure:
+    """Detractors, passives and promoters as shares of each touchpoint's answers; NPS ± margin in the label."""
+    data = summary[summary["nps_n"] > 0]
+    if data.empty:
+        return empty_figure(NO_DATA, title)
+    labels = [f"{row.touchpoint}  <b>{row.nps:+.0f}</b> ±{row.nps_margin:.0f}" + (" (small n)" if row.low_n else "")
+              for row in data.itertuples()]
+    shares = {group: 100 * data[column] / data["nps_n"] for group, column in
+              (("Detractor", "detractors"), ("Passive", "passives"), ("Promoter", "promoters"))}
+    fig = go.Figure([go.Bar(y=labels, x=share, name=f"{group}s", orientation="h",
+                            marker_color=NPS_GROUP_COLOURS[group], text=[f"{v:.0f}%" for v in share],
+                            textposition="inside", insidetextanchor="middle",
+                            hovertemplate=f"%{{y}}: %{{x:.1f}}% {group.lower()}s<extra></extra>")
+                     for group, share in shares.items()])
+    fig.update_layout(barmode="stack")
+    fig.update_xaxes(range=[0, 100], title="Share of answers, %  (label: NPS ± 95% margin)")
+    fig.update_yaxes(autorange="reversed")
+    style(fig, title, subtitle, height=170 + 34 * len(data))
+    fig.update_layout(legend=dict(orientation="h", yanchor="top", y=-0.12, xanchor="left", x=0))
+    return fig
+
+
+def sentiment_bars(summary: pd.DataFrame, title: str, subtitle: str) -> go.Figure:
+    """Mean comment sentiment per touchpoint on the sentiment scale, with the share of negative comments."""
+    data = summary[summary["sentiment_n"] > 0]
+    if data.empty:
+        return empty_figure("No comments for these filters.", title)
+    fig = go.Figure(go.Bar(
+        y=data["touchpoint"], x=data["sentiment"], orientation="h",
+        marker=dict(color=data["sentiment"], colorscale=SENTIMENT_SCALE, cmin=-0.6, cmax=0.6),
+        text=[f"{row.sentiment:+.2f} ({row.negative_share:.0f}% neg.)" for row in data.itertuples()],
+        textposition="outside", cliponaxis=False, customdata=data[["sentiment_n"]],
+        hovertemplate="%{y}: %{text}, %{customdata[0]:,} comments<extra></extra>"))
+    reach = max(0.3, float(data["sentiment"].abs().max()))
+    fig.update_xaxes(range=[-reach * 3, reach * 3], title="Mean sentiment (−1 … +1); label: share negative")
+    fig.update_yaxes(autorange="reversed")
+    fig.add_vline(x=0, line=dict(color="#9AA5B1", width=1))
+    return style(fig, title, subtitle, height=140 + 34 * len(data))
+
+
+def priority_matrix(matrix: pd.DataFrame, performance_label: str, title: str, subtitle: str) -> go.Figure:
+    """Impact on NPS against current performance; the top-left quadrant is where to act first."""
+    data = matrix.dropna(subset=["impact", "performance"])
+    if data.empty:
+        return empty_figure("Too few customers rated two or more touchpoints to estimate drivers.", title)
+    colours = {"Fix first": NEGATIVE, "Protect": POSITIVE, "Monitor": "#8C99A6", "Maintain": PRIMARY,
+               "Too few answers": MUTED}
+    fig = go.Figure([go.Scatter(
+        x=group["performance"], y=group["impact"], mode="markers+text", name=quadrant, text=group["touchpoint"],
+        textposition="top center", marker=dict(size=12 + 18 * (group["customers"] / data["customers"].max()),
+                                               color=colours[quadrant], line=dict(color="white", width=1)),
+        customdata=group[["customers"]],
+        hovertemplate="%{text}: impact r = %{y:.2f}, performance %{x:.0f} (customers %{customdata[0]:,})"
+                      "<extra></extra>") for quadrant, group in data.groupby("quadrant", sort=False)])
+    fig.add_vline(x=matrix.attrs["performance_cut"], line=dict(color="#9AA5B1", dash="dash"))
+    fig.add_hline(y=matrix.attrs["impact_cut"], line=dict(color="#9AA5B1", dash="dash"))
+    fig.add_annotation(text="<b>Fix first</b>: strong driver, weak today", xref="paper", yref="paper", x=0.01,
+                       y=0.99, showarrow=False, font=dict(color=NEGATIVE), xanchor="left")
+    fig.update_xaxes(title=performance_label)
+    fig.update_yaxes(title="Impact on NPS elsewhere (correlation r)")
+    return style(fig, title, subtitle, height=520)

@@ -6,8 +6,19 @@ import pandas as pd
 import streamlit as st
 
 
+LABELS = {  # how KPI columns read in tables: (label, number format)
+    "nps": ("NPS", "%+.0f"), "nps_margin": ("± margin", "%.1f"), "nps_n": ("n (NPS)", "%d"),
+    "csat": ("CSAT %", "%.1f"), "ces": ("CES", "%.2f"), "sentiment": ("Sentiment", "%+.2f"),
+    "negative_share": ("Negative comments %", "%.0f"), "responses": ("Responses", "%d"),
+}
+
+
 def download_table(frame: pd.DataFrame, name: str, key: str, column_config: dict | None = None) -> None:
-    """The table, and a button that downloads exactly what it shows."""
-    st.dataframe(frame, hide_index=True, column_config=column_config)
+    """The table with readable headers, and a button that downloads exactly its rows as CSV."""
+    config = {column: st.column_config.NumberColumn(label, format=fmt)
+              for column, (label, fmt) in LABELS.items() if column in frame}
+    config.update({"low_n": st.column_config.CheckboxColumn("Small sample")} if "low_n" in frame else {})
+    config.update(column_config or {})
+    st.dataframe(frame, hide_index=True, column_config=config)
     st.download_button("Download CSV", frame.to_csv(index=False).encode("utf-8"), file_name=f"{name}.csv",
                        mime="text/csv", key=key, icon=":material/download:", on_click="ignore")
