@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pandas as pd
 
 JOURNEY_METRICS = {  # metric -> (column in a summarised frame, label, number format)
@@ -27,11 +29,18 @@ def journey_grid(summary: pd.DataFrame, metric: str) -> pd.DataFrame:
     return grid[["stage_order", "stage", "row", "touchpoint", "value", "n", "low_n"]].reset_index(drop=True)
 
 
-def sankey_links(paths: pd.DataFrame) -> tuple[list[str], pd.DataFrame]:
-    """Nodes named 'step. event' and links (source, target, customers) between consecutive steps."""
-    sources = paths["step"].astype(str) + ". " + paths["source"]
-    targets = (paths["step"] + 1).astype(str) + ". " + paths["target"]
-    nodes = sorted(set(sources) | set(targets), key=lambda name: (int(name.split(".")[0]), name))
+def _step_label(step: int, name: str) -> str:
+    return f"{step}. {name}"
+
+
+def sankey_links(paths: pd.DataFrame, label: Callable[[int, str], str] = _step_label) -> tuple[list[str], pd.DataFrame]:
+    """Nodes (labelled per step, 'step. event' by default) and links (source, target, customers) between steps."""
+    pairs = [(label(step, source), label(step + 1, target), step)
+             for step, source, target in zip(paths["step"], paths["source"], paths["target"], strict=True)]
+    sources = pd.Series([p[0] for p in pairs], index=paths.index, dtype=object)
+    targets = pd.Series([p[1] for p in pairs], index=paths.index, dtype=object)
+    step_of = {p[0]: p[2] for p in pairs} | {p[1]: p[2] + 1 for p in pairs}
+    nodes = sorted(step_of, key=lambda name: (step_of[name], name))
     index = {name: i for i, name in enumerate(nodes)}
     links = pd.DataFrame({"source": sources.map(index), "target": targets.map(index),
                           "customers": paths["customers"].astype(int)})

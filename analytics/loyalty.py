@@ -47,3 +47,24 @@ def overall(sums: pd.DataFrame) -> pd.Series:
     """The loyalty KPIs over all tiers together (sums first, then rates)."""
     numeric = sums.drop(columns=[c for c in ("tier",) if c in sums]).sum(numeric_only=True)
     return tier_kpis(numeric.to_frame().T).iloc[0]
+
+
+def value_after(outcomes: pd.DataFrame, unit: str) -> pd.DataFrame:
+    """Spend per unit (response or ticket) in the window after it, and the share followed by an order, in %."""
+    out = outcomes.copy()
+    out["spend_per_unit"] = ratio(out["spend"], out[unit])
+    out["ordered_again"] = 100 * ratio(out[f"{unit}_followed_by_order"], out[unit])
+    return out
+
+
+def redemption_by_month(points: pd.DataFrame) -> pd.DataFrame:
+    """Adds the monthly redemption rate (points redeemed / points earned, in %)."""
+    out = points.copy()
+    out["redemption_rate"] = 100 * ratio(out["points_redeemed"], out["points_earned"])
+    return out
+
+
+def migration_paths(moves: pd.DataFrame) -> pd.DataFrame:
+    """Tier moves as one Sankey step (tier on the first date -> tier on the second)."""
+    return pd.DataFrame({"step": 1, "source": moves["tier_from"], "target": moves["tier_to"],
+                         "customers": moves["customers"]})

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 import plotly.graph_objects as go
+from plotly.subplots import make_subplots
 
 from components.theme import (
     MUTED,
@@ -12,6 +13,7 @@ from components.theme import (
     POSITIVE,
     PRIMARY,
     SENTIMENT_SCALE,
+    TIER_COLOURS,
     empty_figure,
     style,
 )
@@ -163,12 +165,13 @@ def emotion_curve(stages: pd.DataFrame, title: str, subtitle: str) -> go.Figure:
     return fig
 
 
-def sankey(nodes: list[str], links: pd.DataFrame, title: str, subtitle: str) -> go.Figure:
-    """Customer paths from step to step; 'Left the journey' nodes show the drop-off."""
+def sankey(nodes: list[str], links: pd.DataFrame, title: str, subtitle: str,
+           colours: list[str] | None = None) -> go.Figure:
+    """Flows from step to step; by default 'Left the journey' nodes (drop-off) are red."""
     if links.empty:
         return empty_figure("No customer events for these filters.", title)
-    colours = [NEGATIVE if "Left the journey" in n else "#5B7DB1" if "Order" in n else "#8C99A6"
-               if "ticket" in n else PRIMARY for n in nodes]
+    colours = colours or [NEGATIVE if "Left the journey" in n else "#5B7DB1" if "Order" in n else "#8C99A6"
+                          if "ticket" in n else PRIMARY for n in nodes]
     fig = go.Figure(go.Sankey(
         arrangement="snap", node=dict(label=nodes, color=colours, pad=14, thickness=16),
         link=dict(source=links["source"], target=links["target"], value=links["customers"],
@@ -266,3 +269,74 @@ def priority_matrix(matrix: pd.DataFrame, performance_label: str, title: str, su
     fig.update_xaxes(title=performance_label)
     fig.update_yaxes(title="Impact on NPS elsewhere (correlation r)")
     return style(fig, title, subtitle, height=520)
+
+
+def tier_kpi_grid(tiers: pd.DataFrame, metrics: list[tuple[str, str, str]], title: str, subtitle: str) -> go.Figure:
+    """Small multiples: one bar chart per KPI, tiers side by side in tier colours."""
+    if tiers.empty:
+        return empty_figure(NO_DATA, title)
+    columns = 4
+    rows = -(-len(metrics) // columns)
+    fig = make_subplots(rows=rows, cols=columns, subplot_titles=[label for _, label, _ in metrics],
+                        vertical_spacing=0.2, horizontal_spacing=0.06)
+    colours = [TIER_COLOURS.get(t, MUTED) for t in tiers["tier"]]
+    for i, (column, label, number_format) in enumerate(metrics):
+        values = tiers[column].astype("float64")
+        cell = {"row": i // columns + 1, "col": i % columns + 1}
+        fig.add_trace(go.Bar(x=tiers["tier"], y=values, marker_color=colours, showlegend=False,
+                             text=["–" if pd.isna(v) else number_format.format(v) for v in values],
+                             textposition="outside", cliponaxis=False,
+                             hovertemplate=f"%{{x}}: %{{text}} {label}<extra></extra>"), **cell)
+        low, high = min(0.0, float(values.min(skipna=True) or 0)), max(0.0, float(values.max(skipna=True) or 0))
+        fig.update_yaxes(range=[low * 1.25, high * 1.25 or 1], **cell)
+    fig.update_yaxes(showticklabels=False)
+    fig.update_annotations(font_size=14)
+    return style(fig, title, subtitle, height=240 + 230 * rows).update_layout(margin_t=115)
+
+
+def migration_heatmap(matrix: pd.DataFrame, first: str, second: str, title: str, subtitle: str) -> go.Figure:
+    """Where each tier's customers were on the second date, as a share of the row, with counts."""
+    if matrix.empty or matrix.to_numpy().sum() == 0:
+        return empty_figure("No tier history for these dates.", title)
+    shares = 100 * matrix.div(matrix.sum(axis=1).replace(0, float("nan")), axis=0)
+    text = [[f"{shares.iat[i, j]:.0f}%<br>{matrix.iat[i, j]:,}" for j in range(matrix.shape[1])]
+            for i in range(matrix.shape[0])]
+    fig = go.Figure(go.Heatmap(z=shares.to_numpy(), x=list(matrix.columns), y=list(matrix.index), text=text,
+                               texttemplate="%{text}", colorscale="Blues", zmin=0, zmax=100, xgap=3, ygap=3,
+                               colorbar=dict(title="% of row", thickness=14),
+                               hovertemplate="%{y} → %{x}: %{text}<extra></extra>"))
+    fig.update_yaxes(autorange="reversed", title=f"Tier on {first}")
+    fig.update_xaxes(title=f"Tier on {second}", side="top")
+    return style(fig, title, subtitle, height=450).update_layout(margin_t=150)
+
+
+def points_over_time(points: pd.DataFrame, title: str, subtitle: str) -> go.Figure:
+    """Points earned and redeemed per month, with the redemption rate on the right axis."""
+    if points.empty:
+        return empty_figure("No orders with points for these filters.", title)
+    fig = go.Figure([
+        go.Bar(x=points["month"], y=points["points_earned"], name="Points earned", marker_color="#9FB3D1"),
+        go.Bar(x=points["month"], y=points["points_redeemed"], name="Points redeemed", marker_color=PRIMARY),
+        go.Scatter(x=points["month"], y=points["redemption_rate"], name="Redemption rate % (right axis)",
+                   yaxis="y2", mode="lines+markers", line=dict(color="#F0B43C", width=3)),
+    ])
+    style(fig, title, subtitle, height=420)
+    fig.update_layout(barmode="group", yaxis=dict(title="Points"),
+                      yaxis2=dict(title="Redemption rate %", overlaying="y", side="right", rangemode="tozero",
+                                  showgrid=False, tickformat=".0f", ticksuffix="%"))
+    fig.update_xaxes(tickformat="%b %Y", dtick="M2")
+    return fig
+
+
+def group_bars(frame: pd.DataFrame, category: str, value: str, colours: dict[str, str], title: str,
+               subtitle: str, number_format: str, axis_title: str) -> go.Figure:
+    """One bar per group in the group's colour, value labels on top."""
+    data = frame.dropna(subset=[value])
+    if data.empty:
+        return empty_figure(NO_DATA, title)
+    fig = go.Figure(go.Bar(x=data[category], y=data[value], marker_color=[colours.get(c, PRIMARY)
+                                                                           for c in data[category]],
+                           text=[number_format.format(v) for v in data[value]], textposition="outside",
+                           cliponaxis=False, hovertemplate="%{x}: %{text}<extra></extra>"))
+    fig.update_yaxes(title=axis_title, rangemode="tozero", range=[0, float(data[value].max()) * 1.2])
+    return style(fig, title, subtitle, height=360)

@@ -5,11 +5,15 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-
 LABELS = {  # how KPI columns read in tables: (label, number format)
     "nps": ("NPS", "%+.0f"), "nps_margin": ("± margin", "%.1f"), "nps_n": ("n (NPS)", "%d"),
     "csat": ("CSAT %", "%.1f"), "ces": ("CES", "%.2f"), "sentiment": ("Sentiment", "%+.2f"),
     "negative_share": ("Negative comments %", "%.0f"), "responses": ("Responses", "%d"),
+    "customers": ("Customers", "%d"), "active_customers": ("Active customers", "%d"),
+    "orders_per_customer": ("Orders per active customer", "%.2f"), "average_order_value": ("AOV", "%.2f"),
+    "revenue": ("Revenue", "%.0f"), "repeat_rate": ("Repeat-purchase %", "%.1f"), "retention": ("Retention %", "%.1f"),
+    "points_earned": ("Points earned", "%d"), "points_redeemed": ("Points redeemed", "%d"),
+    "redemption_rate": ("Redemption %", "%.1f"), "breakage": ("Breakage %", "%.1f"),
 }
 
 

@@ -64,3 +64,26 @@ def test_migration_matrix_orders_tiers_and_fills_gaps():
     assert matrix.loc["Gold", "Silver"] == 1
     assert matrix.loc["Silver", "Silver"] == 0
     assert matrix.to_numpy().sum() == 8
+
+
+def test_value_after_by_hand():
+    from analytics.loyalty import value_after
+
+    out = value_after(pd.DataFrame({"tickets": [4, 0], "spend": [200.0, 0.0], "tickets_followed_by_order": [1, 0]}),
+                      "tickets")
+    assert out["spend_per_unit"].iloc[0] == 50.0 and out["ordered_again"].iloc[0] == 25.0
+    assert math.isnan(out["spend_per_unit"].iloc[1])
+
+
+def test_overall_loyalty_sums_before_dividing():
+    from analytics.loyalty import overall
+
+    sums = pd.DataFrame({"tier": ["A", "B"], "customers": [10, 30], "active_customers": [2, 8], "orders": [2, 18],
+                         "revenue": [100.0, 300.0], "repeat_buyers": [0, 4], "previous_buyers": [2, 8],
+                         "retained": [1, 6], "points_earned": [100, 300], "points_redeemed": [50, 50],
+                         "points_unredeemed": [0, 100]})
+    row = overall(sums)
+    assert row["orders_per_customer"] == pytest.approx(2.0)  # 20 orders / 10 active, not the mean of 1 and 2.25
+    assert row["repeat_rate"] == pytest.approx(40.0)
+    assert row["retention"] == pytest.approx(70.0)
+    assert row["redemption_rate"] == pytest.approx(25.0)

@@ -1,0 +1,62 @@
+"""Loyalty: how tiers behave next to how they feel, how customers move between tiers, and what experience is worth."""
+
+import streamlit as st
+
+from analytics import loyalty
+from analytics.journey import sankey_links
+from analytics.survey import summarise
+from components import charts
+from components.filters import TIER_OPTIONS
+from components.page import setup_page
+from components.tables import download_table
+from components.theme import NPS_GROUP_COLOURS, TIER_COLOURS
+from data_access import cache
+
+page = setup_page("Loyalty", ":material/workspace_premium:", "Tier behaviour next to experience.")
+
+tiers = loyalty.tier_kpis(cache.read("loyalty_by_tier", page.filters)).merge(
+    summarise(cache.read("survey_counts", page.filters, by=("tier",)))[["tier", "nps", "nps_margin", "sentiment"]],
+    on="tier", how="left").set_index("tier").reindex(TIER_OPTIONS).dropna(how="all").reset_index()
+st.plotly_chart(charts.tier_kpi_grid(tiers, [
+    ("customers", "Customers", "{:,.0f}"), ("nps", "NPS", "{:+.0f}"), ("sentiment", "Sentiment", "{:+.2f}"),
+    ("retention", "Retention %", "{:.0f}%"), ("orders_per_customer", "Orders per active customer", "{:.1f}"),
+    ("average_order_value", "Average order value", "{:,.0f}"), ("repeat_rate", "Repeat-purchase rate %", "{:.0f}%"),
+    ("redemption_rate", "Points redemption %", "{:.0f}%"),
+], "Loyalty tiers: size, experience and behaviour", page.describe()), key="loyalty_grid")
+download_table(tiers[["tier", "customers", "active_customers", "orders_per_customer", "average_order_value", "revenue",
+                      "repeat_rate", "retention", "points_earned", "points_redeemed", "redemption_rate", "breakage",
+                      "nps", "nps_margin", "sentiment"]], "loyalty-by-tier", "loyalty_download")
+
+st.subheader("Tier migration")
+left, right = st.columns(2)
+first = left.date_input("From", value=page.filters.start, min_value=page.span[0], max_value=page.span[1],
+                        key="loyalty_from")
+second = right.date_input("To", value=page.filters.end, min_value=page.span[0], max_value=page.span[1],
+                          key="loyalty_to")
+moves = cache.read("tier_migration", first, second, page.filters)
+matrix_column, flow_column = st.columns(2)
+matrix_column.plotly_chart(charts.migration_heatmap(loyalty.migration_matrix(moves, TIER_OPTIONS), f"{first:%d %b %Y}",
+                                                    f"{second:%d %b %Y}", "Where each tier's customers went",
+                                                    page.describe()), key="loyalty_matrix")
+nodes, links = sankey_links(loyalty.migration_paths(moves),
+                            label=lambda step, tier: f"{tier} ({first if step == 1 else second:%b %Y})")
+flow_column.plotly_chart(charts.sankey(nodes, links, "Tier flows", page.describe(),
+                                       colours=[TIER_COLOURS.get(n.split(" (")[0], "#C9CED6") for n in nodes]),
+                         key="loyalty_sankey")
+
+points = loyalty.redemption_by_month(cache.read("points_by_month", page.history))
+st.plotly_chart(charts.points_over_time(points, "Loyalty points earned and redeemed by month, all data",
+                                        page.describe(page.history)), key="loyalty_points")
+
+st.subheader("What experience is worth")
+groups = loyalty.value_after(cache.read("nps_group_outcomes", page.filters, page.data_end, by_tier=False), "responses")
+spend_column, again_column = st.columns(2)
+spend_column.plotly_chart(charts.group_bars(groups, "nps_group", "spend_per_unit", NPS_GROUP_COLOURS,
+                                            "Spend in the 90 days after answering", page.describe(), "{:,.0f}",
+                                            "Spend per response"), key="loyalty_spend")
+again_column.plotly_chart(charts.group_bars(groups, "nps_group", "ordered_again", NPS_GROUP_COLOURS,
+                                            "Bought again within 90 days", page.describe(), "{:.0f}%",
+                                            "% of responses followed by an order"), key="loyalty_again")
+st.caption("Per survey response: the same customer's orders in the 90 days after answering. Responses from the "
+           "last 90 days of data are left out, so every one has a full window. How slow or fast tickets relate "
+           "to spend is on the Service page.")
