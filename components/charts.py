@@ -84,7 +84,7 @@ def nps_bars(frame: pd.DataFrame, category: str, title: str, subtitle: str,
     low = min(0.0, float((data["nps"] - data["nps_margin"].fillna(0)).min()))
     high = max(0.0, float((data["nps"] + data["nps_margin"].fillna(0)).max()))
     fig.update_xaxes(title="NPS (whiskers: 95% margin of error)",
-                     range=[low - (span * 0.9 if low < 0 else span * 0.05), high + span * 0.9])
+                     range=[low - (span * 1.2 if low < 0 else span * 0.05), high + span * 1.2])
     fig.add_vline(x=0, line=dict(color="#9AA5B1", width=1))
     return style(fig, title, subtitle, height=150 + 52 * len(data))
 
@@ -339,4 +339,43 @@ def group_bars(frame: pd.DataFrame, category: str, value: str, colours: dict[str
                            text=[number_format.format(v) for v in data[value]], textposition="outside",
                            cliponaxis=False, hovertemplate="%{x}: %{text}<extra></extra>"))
     fig.update_yaxes(title=axis_title, rangemode="tozero", range=[0, float(data[value].max()) * 1.2])
+    return style(fig, title, subtitle, height=360)
+
+
+def stacked_volume(frame: pd.DataFrame, group: str, value: str, colours: dict[str, str], title: str,
+                   subtitle: str, axis_title: str) -> go.Figure:
+    """Monthly volume stacked by group."""
+    if frame.empty:
+        return empty_figure(NO_DATA, title)
+    fig = go.Figure([go.Bar(x=rows["month"], y=rows[value], name=str(name), marker_color=colours.get(name, MUTED),
+                            hovertemplate=f"{name} · %{{x|%b %Y}}: %{{y:,}}<extra></extra>")
+                     for name, rows in frame.groupby(group, sort=True)])
+    fig.update_layout(barmode="stack")
+    fig.update_xaxes(tickformat="%b %Y")
+    fig.update_yaxes(title=axis_title)
+    return style(fig, title, subtitle, height=400)
+
+
+def horizontal_bars(frame: pd.DataFrame, category: str, value: str, title: str, subtitle: str, number_format: str,
+                    axis_title: str, colour: str = PRIMARY) -> go.Figure:
+    """Groups ranked by a value, largest on top."""
+    data = frame.dropna(subset=[value]).sort_values(value, ascending=False)
+    if data.empty:
+        return empty_figure(NO_DATA, title)
+    fig = go.Figure(go.Bar(y=data[category], x=data[value], orientation="h", marker_color=colour,
+                           text=[number_format.format(v) for v in data[value]], textposition="outside",
+                           cliponaxis=False, hovertemplate="%{y}: %{text}<extra></extra>"))
+    fig.update_yaxes(autorange="reversed")
+    fig.update_xaxes(title=axis_title, range=[0, float(data[value].max()) * 1.25])
+    return style(fig, title, subtitle, height=150 + 40 * len(data))
+
+
+def line(frame: pd.DataFrame, x: str, y: str, title: str, subtitle: str, axis_title: str) -> go.Figure:
+    """One series over time."""
+    if frame.empty:
+        return empty_figure(NO_DATA, title)
+    fig = go.Figure(go.Scatter(x=frame[x], y=frame[y], mode="lines+markers", line=dict(color=PRIMARY, width=3),
+                               hovertemplate="%{x|%d %b %Y}: %{y:,}<extra></extra>"))
+    fig.update_yaxes(title=axis_title, rangemode="tozero")
+    fig.update_xaxes(tickformat="%b %Y")
     return style(fig, title, subtitle, height=360)

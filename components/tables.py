@@ -14,6 +14,9 @@ LABELS = {  # how KPI columns read in tables: (label, number format)
     "revenue": ("Revenue", "%.0f"), "repeat_rate": ("Repeat-purchase %", "%.1f"), "retention": ("Retention %", "%.1f"),
     "points_earned": ("Points earned", "%d"), "points_redeemed": ("Points redeemed", "%d"),
     "redemption_rate": ("Redemption %", "%.1f"), "breakage": ("Breakage %", "%.1f"),
+    "tickets": ("Tickets", "%d"), "resolved": ("Resolved", "%d"), "csat_n": ("n (CSAT)", "%d"),
+    "median_first_response_hours": ("Median hours to first response", "%.1f"),
+    "median_resolution_hours": ("Median hours to resolution", "%.1f"), "slow_share": ("Over 72 h %", "%.1f"),
 }
 
 

@@ -42,3 +42,7 @@ def empty_figure(message: str, title: str = "", height: int = 300) -> go.Figure:
     fig.update_xaxes(visible=False)
     fig.update_yaxes(visible=False)
     return style(fig, title, height=height)
+
+CHANNEL_COLOURS = {"web": "#2F4B7C", "app": "#5B7DB1", "store": "#B0703C", "phone": "#8C99A6", "chat": "#F0B43C",
+                   "email": "#6A9E8E"}
+SPEED_COLOURS = {"fast": "#2E9E5B", "slow": "#D64545"}

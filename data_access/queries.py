@@ -10,7 +10,7 @@ import pandas as pd
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from data_access.compat import month_start
+from data_access.compat import median, month_start
 from data_access.filters import Filters, channel_conditions, customer_conditions, period_conditions, tier_label
 from data_access.schema import (
     app_meta,
@@ -345,4 +345,60 @@ def touchpoints_per_customer(conn: Connection, filters: Filters) -> pd.DataFrame
              .select_from(_survey_from()).where(*_survey_where(filters)).group_by(r.customer_id).subquery())
     statement = (sa.select(rated.c.touchpoints, sa.func.count().label("customers"))
                  .group_by(rated.c.touchpoints).order_by(rated.c.touchpoints))
+    return _frame(conn, statement)
+
+
+TICKET_GROUPS = {"channel": service_tickets.c.channel, "category": service_tickets.c.category,
+                 "priority": service_tickets.c.priority}
+
+
+def _ticket_group(by: str) -> sa.ColumnElement:
+    if by not in TICKET_GROUPS:
+        raise ValueError(f"cannot group tickets by {by}")
+    return sa.func.coalesce(TICKET_GROUPS[by], sa.literal("(none)")).label(by)
+
+
+def _tickets_where(filters: Filters) -> list[sa.ColumnElement]:
+    t = service_tickets.c
+    return [*period_conditions(t.opened_at, filters), *customer_conditions(filters),
+            *channel_conditions(t.channel, filters)]
+
+
+def _tickets_from() -> sa.FromClause:
+    return service_tickets.outerjoin(customers, customers.c.customer_id == service_tickets.c.customer_id)
+
+
+def tickets_by_month(conn: Connection, filters: Filters, by: str = "channel") -> pd.DataFrame:
+    """Tickets opened per month and group (channel, category or priority)."""
+    month = month_start(service_tickets.c.opened_at).label("month")
+    group = _ticket_group(by)
+    statement = (sa.select(month, group, sa.func.count().label("tickets")).select_from(_tickets_from())
+                 .where(*_tickets_where(filters)).group_by(month, group).order_by(month, group))
+    return _frame(conn, statement)
+
+
+def ticket_service_levels(conn: Connection, filters: Filters, by: str = "channel",
+                          slow_hours: float = SLOW_TICKET_HOURS) -> pd.DataFrame:
+    """Per group: tickets, median hours to first response and to resolution, tickets over the slow limit, CSAT."""
+    t = service_tickets.c
+    group = _ticket_group(by)
+    statement = (sa.select(group, sa.func.count().label("tickets"), sa.func.count(t.resolved_at).label("resolved"),
+                           median(t.first_response_hours).label("median_first_response_hours"),
+                           median(t.resolution_hours).label("median_resolution_hours"),
+                           _count_if(t.resolution_hours > slow_hours).label("slow"),
+                           sa.func.count(t.csat).label("csat_n"), _count_if(t.csat >= 4).label("csat_top2"))
+                 .select_from(_tickets_from()).where(*_tickets_where(filters)).group_by(group).order_by(group))
+    return _frame(conn, statement)
+
+
+def backlog_by_month(conn: Connection, filters: Filters, month_ends: list[datetime]) -> pd.DataFrame:
+    """Tickets open at each month end: opened by then and not yet resolved (customer filters apply)."""
+    t = service_tickets.c
+    ends = sa.values(sa.column("month_end", sa.DateTime), name="month_ends").data([(end,) for end in month_ends])
+    open_then = sa.and_(t.opened_at <= ends.c.month_end,
+                        sa.or_(t.resolved_at.is_(None), t.resolved_at > ends.c.month_end))
+    statement = (sa.select(ends.c.month_end, sa.func.count(t.ticket_id).label("open_tickets"))
+                 .select_from(ends.outerjoin(_tickets_from(), sa.and_(
+                     open_then, *customer_conditions(filters), *channel_conditions(t.channel, filters))))
+                 .group_by(ends.c.month_end).order_by(ends.c.month_end))
     return _frame(conn, statement)

@@ -1,0 +1,89 @@
+"""Drawing for the Voices page: the distinguishing-terms chart and the comments table. No SQL.
+
+Comment text is customer input: it is only ever shown in dataframe cells (plain text), never through
+st.markdown or st.write, so HTML or markdown inside a comment shows as the characters it is.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import plotly.graph_objects as go
+import streamlit as st
+
+from analytics.sentiment import NEGATIVE_BELOW, SCORERS
+from components.theme import NEGATIVE, NPS_GROUP_COLOURS, POSITIVE, TEXT, empty_figure, style
+
+NO_TERMS = ("Too few negative and positive comments here to compare.<br>"
+            "Widen the period in the sidebar or pick a touchpoint with more comments.")
+SIDES = {"negative": ("More typical of negative comments", NEGATIVE),
+         "positive": ("More typical of positive comments", POSITIVE)}
+TABLE_COLUMNS = ["sentiment", "nps", "comment", "touchpoint", "stage", "tier", "submitted_at", "response_id"]
+
+
+def term_bars(terms: pd.DataFrame, title: str, subtitle: str) -> go.Figure:
+    """Diverging bars: terms typical of negative comments to the left in red, of positive ones to the right."""
+    if terms.empty:
+        return empty_figure(NO_TERMS, title)
+    data = pd.concat([terms[terms["side"] == "negative"].sort_values("score"),
+                      terms[terms["side"] == "positive"].sort_values("score", ascending=False)])
+    fig = go.Figure()
+    for side, (label, colour) in SIDES.items():
+        rows = data[data["side"] == side]
+        fig.add_trace(go.Bar(
+            y=rows["term"], x=rows["score"], orientation="h", name=label, marker_color=colour,
+            text=rows["term"], textposition="outside", cliponaxis=False, textfont=dict(color=TEXT),
+            customdata=rows[["negative_count", "positive_count"]],
+            hovertemplate="<b>%{y}</b>: z = %{x:+.1f}<br>in %{customdata[0]:,} negative and "
+                          "%{customdata[1]:,} positive comments<extra></extra>"))
+    reach = float(data["score"].abs().max()) * 1.6
+    fig.update_xaxes(range=[-reach, reach], title="z-score of the weighted log-odds ratio (|z| ≥ 1.96: not chance)")
+    fig.update_yaxes(categoryorder="array", categoryarray=list(data["term"])[::-1], showticklabels=False)
+    fig.add_vline(x=0, line=dict(color="#9AA5B1", width=1))
+    fig.update_layout(barmode="overlay", bargap=0.25)
+    return style(fig, title, subtitle, height=170 + 24 * len(data))
+
+
+def _sentiment_colour(value: float) -> str:
+    if pd.isna(value):
+        return ""
+    colour = NEGATIVE if value < NEGATIVE_BELOW else POSITIVE if value > -NEGATIVE_BELOW else TEXT
+    return f"color: {colour}; font-weight: 600"
+
+
+def _nps_colour(value: float) -> str:
+    if pd.isna(value):
+        return ""
+    group = "Promoter" if value >= 9 else "Passive" if value >= 7 else "Detractor"
+    return f"color: {NPS_GROUP_COLOURS[group]}; font-weight: 600"
+
+
+def comments_table(frame: pd.DataFrame, name: str, key: str, scorer: str) -> None:
+    """The comments as plain text, sentiment and NPS in the palette's colours, and a CSV of exactly these rows."""
+    shown = frame[[c for c in TABLE_COLUMNS if c in frame]]
+    styled = shown.style.map(_sentiment_colour, subset=["sentiment"]).map(_nps_colour, subset=["nps"])
+    st.dataframe(styled, hide_index=True, row_height=56, column_config={
+        "sentiment": st.column_config.NumberColumn(
+            "Sentiment", format="%+.2f", width="small",
+            help=f"Polarity from −1 to +1, scored at import by {scorer}; below {NEGATIVE_BELOW} is negative."),
+        "nps": st.column_config.NumberColumn("NPS", format="%d", width="small",
+                                             help="The 0-10 answer: 9-10 promoter, 7-8 passive, 0-6 detractor."),
+        "comment": st.column_config.TextColumn("Comment", width="large"),
+        "touchpoint": st.column_config.TextColumn("Touchpoint"),
+        "stage": st.column_config.TextColumn("Stage"),
+        "tier": st.column_config.TextColumn("Tier"),
+        "submitted_at": st.column_config.DatetimeColumn("Submitted", format="D MMM YYYY"),
+        "response_id": st.column_config.TextColumn("Response"),
+    })
+    st.download_button("Download CSV", shown.to_csv(index=False).encode("utf-8"), file_name=f"{name}.csv",
+                       mime="text/csv", key=key, icon=":material/download:", on_click="ignore")
+
+
+def scorer_note(scorers: list[str]) -> str:
+    """Which scorer produced the stored sentiment, and what the bands mean."""
+    if not scorers:
+        return "No comment has a sentiment score yet: import survey comments to score them."
+    named = "; ".join(f"**{name}** – {SCORERS[name].description}" if name in SCORERS else f"**{name}**."
+                      for name in scorers)
+    mixed = "Different imports used different scorers: " if len(scorers) > 1 else ""
+    return (f"Sentiment scored once at import by: {mixed}{named} Polarity runs from −1 to +1: below "
+            f"{NEGATIVE_BELOW} counts as negative, above {-NEGATIVE_BELOW} as positive, in between as neutral.")
