@@ -99,5 +99,5 @@ def nps_changes(current: pd.DataFrame, previous: pd.DataFrame, key: str) -> pd.D
 def movers(current: pd.DataFrame, previous: pd.DataFrame, key: str, top: int = 3) -> pd.DataFrame:
     """The groups whose NPS moved most, among those with enough answers in both; largest change first."""
     changes = nps_changes(current, previous, key)
-    changes = changes[~changes["low_n"]]
+    changes = changes.loc[~changes["low_n"].astype(bool)]
     return changes.reindex(changes["delta"].abs().sort_values(ascending=False).index).head(top).reset_index(drop=True)

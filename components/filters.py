@@ -156,6 +156,9 @@ def sidebar_filters(span: tuple[date, date], options: Mapping[str, Sequence[str]
     """Draw the global filters in the sidebar and return the chosen view; the URL follows every change."""
     if not st.session_state.get("filter_seeded"):
         _seed_from_url(span, options)
+    for key in KEYS.values():  # re-assigning keeps Streamlit from resetting the widgets on a page change
+        if key in st.session_state:
+            st.session_state[key] = st.session_state[key]
     first, last = span
     sidebar = st.sidebar
     sidebar.header("Filters")

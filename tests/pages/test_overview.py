@@ -4,36 +4,14 @@ from __future__ import annotations
 
 from datetime import date
 
-import pytest
-import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from analytics.survey import summarise
 from data_access import queries
 from data_access.db import open_database
 from data_access.filters import Filters
-from tests.conftest import ROOT
 
 LAST_12_MONTHS = Filters(date(2025, 11, 1), date(2026, 10, 31))
-
-
-@pytest.fixture
-def app_on(monkeypatch):
-    """An AppTest of app.py on a given database URL, with the process-wide caches emptied."""
-    def make(url: str, **params) -> AppTest:
-        monkeypatch.setenv("CX_DATABASE_URL", url)
-        st.cache_resource.clear()
-        st.cache_data.clear()
-        at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
-        for key, value in params.items():
-            at.query_params[key] = value
-        return at.run()
-    return make
-
-
-@pytest.fixture(scope="module")
-def demo_url(demo_duckdb_path):
-    return f"duckdb:///{demo_duckdb_path}"
 
 
 def expected_nps(url: str, filters: Filters) -> str:

@@ -114,3 +114,11 @@ def test_nps_changes_and_movers():
     assert changes.loc["B", "delta"] == pytest.approx(0.0)
     top = movers(now, before, "touchpoint", top=2)
     assert top["touchpoint"].tolist() == ["A", "C"]  # C moved +4, B not at all
+
+
+def test_movers_of_periods_without_answers_is_an_empty_frame():
+    from analytics.nps import movers
+
+    empty = pd.DataFrame(columns=["touchpoint", "promoters", "passives", "detractors"])
+    result = movers(empty, empty, "touchpoint")
+    assert result.empty and "delta" in result.columns

@@ -1,0 +1,55 @@
+"""AppTest helpers: run app.py (or a page) on a chosen database, and read plotly figures back."""
+
+from __future__ import annotations
+
+import base64
+import json
+import re
+
+import numpy as np
+import pytest
+import streamlit as st
+from streamlit.testing.v1 import AppTest
+
+from tests.conftest import ROOT
+
+
+@pytest.fixture
+def app_on(monkeypatch):
+    """An AppTest of app.py on a given database URL (optionally switched to a page), caches emptied."""
+    def make(url: str, page: str | None = None, **params) -> AppTest:
+        monkeypatch.setenv("CX_DATABASE_URL", url)
+        st.cache_resource.clear()
+        st.cache_data.clear()
+        at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+        for key, value in params.items():
+            at.query_params[key] = value
+        at.run()
+        if page:
+            at.switch_page(page).run()
+        return at
+    return make
+
+
+@pytest.fixture(scope="module")
+def demo_url(demo_duckdb_path):
+    return f"duckdb:///{demo_duckdb_path}"
+
+
+def decode(value):
+    """Plotly JSON arrays come back base64-encoded as {'dtype', 'bdata'}; plain lists stay lists."""
+    if isinstance(value, dict) and "bdata" in value:
+        array = np.frombuffer(base64.b64decode(value["bdata"]), dtype=value["dtype"])
+        return array.reshape(value["shape"]).tolist() if "shape" in value else array.tolist()
+    return value
+
+
+def figures(at: AppTest) -> dict[str, dict]:
+    """Every plotly figure on the page, by its title's bold text."""
+    found = {}
+    for element in at.get("plotly_chart"):
+        spec = json.loads(element.proto.spec)
+        title = spec["layout"].get("title", {}).get("text", "")
+        match = re.search(r"<b>(.*?)</b>", title)
+        found[match.group(1) if match else title] = spec
+    return found
