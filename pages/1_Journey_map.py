@@ -46,10 +46,12 @@ if mode == "Two tiers":
     first = left.selectbox("Group A", TIER_OPTIONS, index=TIER_OPTIONS.index("Gold"), key="journey_group_a")
     second = right.selectbox("Group B", TIER_OPTIONS, index=TIER_OPTIONS.index("Bronze"), key="journey_group_b")
     filters_a, filters_b = replace(page.filters, tiers=(first,)), replace(page.filters, tiers=(second,))
+    scope = page.describe(replace(page.filters, tiers=()))
 else:
     first, second = "This period", page.view.comparison_label.capitalize()
     filters_a, filters_b = page.filters, page.comparison
+    scope = f"{page.describe()} vs {page.comparison.start:%d %b %Y} – {page.comparison.end:%d %b %Y}"
 changes = nps_changes(cache.read("survey_counts", filters_a, by=("touchpoint",)),
                       cache.read("survey_counts", filters_b, by=("touchpoint",)), "touchpoint")
 st.plotly_chart(charts.dumbbell(changes, "touchpoint", first, second, f"NPS by touchpoint: {first} vs {second}",
-                                page.describe(filters_a)), key="journey_dumbbell")
+                                scope), key="journey_dumbbell")

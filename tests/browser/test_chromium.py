@@ -9,6 +9,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 
@@ -48,11 +49,9 @@ def chromium():
         browser.close()
 
 
-@pytest.fixture
-def server(demo_duckdb_path, tmp_path):
-    """A fresh `streamlit run app.py` on a free port, on its own copy of the demo database."""
-    database = tmp_path / "cx.duckdb"
-    shutil.copy(demo_duckdb_path, database)
+@contextmanager
+def serve(database: Path):
+    """`streamlit run app.py` on a free port against database; stopped (only this process) on exit."""
     port = _free_port()
     env = {**os.environ, "CX_DATABASE_URL": f"duckdb:///{database}"}
     process = subprocess.Popen(
@@ -61,26 +60,45 @@ def server(demo_duckdb_path, tmp_path):
          "--server.fileWatcherType", "none"], cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 30
-    while True:
-        try:
-            with urllib.request.urlopen(f"{base}/_stcore/health", timeout=1) as answer:
-                if answer.read() == b"ok":
-                    break
-        except OSError:
-            if time.monotonic() > deadline or process.poll() is not None:
-                process.kill()
-                pytest.fail(f"streamlit did not start: {process.stdout.read().decode()[-2000:]}")
-            time.sleep(0.2)
-    yield base
-    process.terminate()
-    process.wait(timeout=10)
+    try:
+        while True:
+            try:
+                with urllib.request.urlopen(f"{base}/_stcore/health", timeout=1) as answer:
+                    if answer.read() == b"ok":
+                        break
+            except OSError:
+                if time.monotonic() > deadline or process.poll() is not None:
+                    pytest.fail(f"streamlit did not start: {process.stdout.read().decode()[-2000:]}")
+                time.sleep(0.2)
+        yield base
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
 
 
-def open_page(chromium, url: str, name: str):
-    page = chromium.new_page(viewport={"width": 1500, "height": 1400})
+@pytest.fixture(scope="module")
+def server(demo_duckdb_path, tmp_path_factory):
+    """One server for the page visits, on its own copy of the demo database."""
+    database = tmp_path_factory.mktemp("browser") / "cx.duckdb"
+    shutil.copy(demo_duckdb_path, database)
+    with serve(database) as base:
+        yield base
+
+
+@pytest.fixture
+def fresh_server(demo_duckdb_path, tmp_path):
+    """A server that has answered no request yet."""
+    shutil.copy(demo_duckdb_path, tmp_path / "cx.duckdb")
+    with serve(tmp_path / "cx.duckdb") as base:
+        yield base
+
+
+def open_page(chromium, url: str, name: str, charts: int = 3):
+    page = chromium.new_page(viewport={"width": 1500, "height": 2400})
     page.goto(url)
     page.locator(".js-plotly-plot").first.wait_for(timeout=30_000)
-    page.wait_for_function("document.querySelectorAll('.js-plotly-plot .main-svg').length >= 3", timeout=30_000)
+    page.wait_for_function(f"document.querySelectorAll('.js-plotly-plot').length >= {charts}", timeout=30_000)
+    page.wait_for_timeout(500)
     SCREENSHOTS.mkdir(exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / f"{name}.png"))
     return page
@@ -104,8 +122,38 @@ def test_overview_draws_in_a_real_browser(chromium, server, demo_duckdb_path):
     page.close()
 
 
-def test_a_deep_link_is_the_first_request_of_a_fresh_server(chromium, server, demo_duckdb_path):
-    page = open_page(chromium, f"{server}/?period=all&tier=Gold", "overview-gold-deep-link")
+PAGES = {"Journey_map": ("journey-map", "NPS by touchpoint across the journey"),
+         "Touchpoints": ("touchpoints", "Promoters, passives and detractors by touchpoint"),
+         "Loyalty": ("loyalty", "Loyalty tiers: size, experience and behaviour"),
+         "Service": ("service", "Tickets by month and channel")}
+
+
+@pytest.mark.parametrize("path", list(PAGES))
+def test_every_page_draws_in_a_real_browser(chromium, server, path):
+    name, main_chart = PAGES[path]
+    page = open_page(chromium, f"{server}/{path}", name)
+    assert page.locator('[data-testid="stException"]').count() == 0
+    titles = " ".join(chart.text_content() for chart in page.locator(".js-plotly-plot").all())
+    assert main_chart in titles
+    page.close()
+
+
+def test_the_menu_carries_the_filters_to_the_next_page(chromium, server):
+    page = open_page(chromium, f"{server}/?tier=Platinum", "overview-platinum")
+    page.get_by_role("link", name="Loyalty").click()
+    page.wait_for_url("**/Loyalty?tier=Platinum", timeout=30_000)
+    page.locator(".js-plotly-plot").first.wait_for(timeout=30_000)
+    assert page.locator('[data-testid="stMultiSelect"]').first.text_content().count("Platinum") == 1
+    assert page.locator('[data-testid="stException"]').count() == 0
+    page.close()
+
+
+def test_a_deep_link_is_the_first_request_of_a_fresh_server(chromium, fresh_server, demo_duckdb_path):
+    page = open_page(chromium, f"{fresh_server}/Journey_map?period=all&tier=Gold", "journey-gold-deep-link")
+    assert page.locator('[data-testid="stException"]').count() == 0
+    assert "tier: Gold" in page.locator(".js-plotly-plot").first.text_content()
+    page.close()
+    page = open_page(chromium, f"{fresh_server}/?period=all&tier=Gold", "overview-gold-deep-link")
     assert page.locator('[data-testid="stException"]').count() == 0
     expected = nps_text(demo_duckdb_path, Filters(tiers=("Gold",)))
     assert page.locator('[data-testid="stMetricValue"]').first.text_content().strip() == expected
