@@ -17,6 +17,7 @@ from data_access import contracts, queries
 from data_access.db import DatabaseError, open_database
 from data_access.filters import Filters
 from data_access.loaders import ImportReport, import_dataset
+from data_access.mapping import Mapping
 from data_access.readers import ImportRejected
 
 LOAD_ORDER = ("touchpoints", "customers", "tier_history", "survey", "service", "purchases")
@@ -57,7 +58,7 @@ def demo(args: argparse.Namespace) -> int:
 
 def import_file(args: argparse.Namespace) -> int:
     """Import one file; exit 1 when it was rejected whole."""
-    mapping = json.loads(Path(args.mapping).read_text(encoding="utf-8")) if args.mapping else None
+    mapping = Mapping.from_json(Path(args.mapping).read_text(encoding="utf-8"), args.mapping) if args.mapping else None
     engine = open_database(args.database_url)
     last = [-1]
 
@@ -68,7 +69,7 @@ def import_file(args: argparse.Namespace) -> int:
             print(f"  {step}: {fraction:.0%}", file=sys.stderr, flush=True)
 
     report = import_dataset(engine, args.dataset, Path(args.file), mapping=mapping, scorer=args.scorer,
-                            strict=args.strict, sheet=args.sheet, progress=progress)
+                            strict=args.strict, replace=args.replace, sheet=args.sheet, progress=progress)
     _print_report(report, sys.stdout)
     return 0
 
@@ -185,6 +186,7 @@ def parser() -> argparse.ArgumentParser:
     load.add_argument("--scorer", choices=list(SCORERS), default="textblob")
     load.add_argument("--sheet", help="sheet to read from an Excel workbook with several")
     load.add_argument("--strict", action="store_true", help="reject rows naming unknown customers")
+    load.add_argument("--replace", action="store_true", help="delete the dataset's rows first (same transaction)")
     load.set_defaults(run=import_file)
 
     show = commands.add_parser("report", parents=[common], help="print NPS, CSAT, CES, sentiment and loyalty KPIs")

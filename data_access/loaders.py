@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
@@ -14,9 +14,10 @@ from sqlalchemy.engine import Connection, Engine
 from analytics.sentiment import score_texts
 from data_access import bulk
 from data_access.contracts import Dataset, dataset
-from data_access.readers import ImportRejected, Source, read_table, source_name
-from data_access.schema import TABLES, app_meta, customers, import_log
-from data_access.validate import Validated, map_columns, validate
+from data_access.mapping import Mapping, lines_to_orders, widen_to_long
+from data_access.readers import ImportRejected, Source, read_chunks, read_table, source_name
+from data_access.schema import TABLES, app_meta, customers, import_log, touchpoints
+from data_access.validate import map_columns, validate
 
 Progress = Callable[[str, float], None]  # (what is happening, fraction done 0..1)
 HOURS = pd.Timedelta(hours=1)
@@ -32,9 +33,16 @@ class ImportReport:
     inserted: int = 0
     updated: int = 0
     unchanged: int = 0
-    rejections: pd.DataFrame = field(default_factory=pd.DataFrame)
+    rejections: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(
+        {"row": pd.Series(dtype="int64"), "column": pd.Series(dtype=object), "value": pd.Series(dtype=object),
+         "reason": pd.Series(dtype=object)}))
     scorer: str | None = None
     data_version: int | None = None
+
+    def add_rejections(self, *found: pd.DataFrame) -> None:
+        """Collect rejected cells from each step, row numbers kept as whole numbers."""
+        frames = [self.rejections, *(f for f in found if not f.empty)]
+        self.rejections = pd.concat(frames, ignore_index=True).astype({"row": "int64"})
 
     @property
     def rejected(self) -> int:
@@ -48,7 +56,7 @@ class ImportReport:
         """Rejections grouped by column and reason, with a count and the first rows of each."""
         if self.rejections.empty:
             return pd.DataFrame(columns=["column", "reason", "rows", "first_rows"])
-        grouped = self.rejections.groupby(["column", "reason"], sort=False)["row"]
+        grouped = self.rejections.sort_values(["row", "column"]).groupby(["column", "reason"], sort=False)["row"]
         return pd.DataFrame({
             "rows": grouped.nunique(),
             "first_rows": grouped.apply(lambda rows: ", ".join(map(str, sorted(rows.unique())[:5]))),
@@ -84,13 +92,12 @@ def _derive(frame: pd.DataFrame, contract: Dataset, present: tuple[str, ...], sc
     return frame, tuple(derived)
 
 
-def _stage(conn: Connection, target: sa.Table, frame: pd.DataFrame) -> sa.Table:
-    """A temporary copy of the target's columns (plus source_row) filled with the valid rows."""
+def _stage_table(conn: Connection, target: sa.Table, columns) -> sa.Table:
+    """An empty temporary table with the target's columns that the file provides, plus source_row."""
     stage = sa.Table(f"stage_{target.name}_{uuid.uuid4().hex[:8]}", sa.MetaData(),
-                     *(sa.Column(c.name, c.type) for c in target.columns if c.name in frame.columns),
+                     *(sa.Column(c.name, c.type) for c in target.columns if c.name in columns),
                      sa.Column("source_row", sa.Integer), prefixes=["TEMPORARY"])
     stage.create(conn)
-    bulk.fill(conn, stage, frame[[c.name for c in stage.columns]])
     return stage
 
 
@@ -133,53 +140,148 @@ def bump_data_version(conn: Connection) -> int:
     return version
 
 
-def _write(engine: Engine, contract: Dataset, frame: pd.DataFrame, report: ImportReport, strict: bool,
-           progress: Progress | None) -> None:
-    target = TABLES[contract.table]
-    if progress:
-        progress("Writing to the database", 0.0)
-    with engine.begin() as conn:
-        stage = _stage(conn, target, frame)
-        if strict and contract.references_customers:
-            report.rejections = pd.concat([report.rejections, _reject_unknown_customers(conn, stage)],
-                                          ignore_index=True)
-            if report.rejected == report.rows_read:
-                raise ImportRejected(report.source, "every row names a customer that is not in customers "
-                                                    "(strict mode); import customers first. Nothing was stored.")
-        report.inserted, report.updated, report.unchanged = _upsert(conn, target, stage, contract.key)
-        stage.drop(conn)
-        report.data_version = bump_data_version(conn)
-        conn.execute(sa.insert(import_log).values(
-            import_id=uuid.uuid4().hex, dataset=contract.name, source=report.source,
-            imported_at=datetime.now(UTC).replace(tzinfo=None), rows_read=report.rows_read,
-            inserted=report.inserted, updated=report.updated, unchanged=report.unchanged,
-            rejected=report.rejected, scorer=report.scorer, data_version=report.data_version))
-    if progress:
-        progress("Done", 1.0)
+def _shape(raw: pd.DataFrame, contract: Dataset, mapping: Mapping, label: str) -> pd.DataFrame:
+    """A chunk as the contract names it: wide surveys melted, columns renamed, order lines summed."""
+    if mapping.wide:
+        raw = widen_to_long(raw, mapping.wide, label)
+    keep = (mapping.lines.quantity, mapping.lines.unit_price) if mapping.lines else ()
+    frame = map_columns(raw, contract, label, mapping.columns, keep, provided=("amount",) if mapping.lines else ())
+    return lines_to_orders(frame, mapping.lines, label) if mapping.lines else frame
 
 
-def import_dataset(engine: Engine, dataset_name: str, source: Source, *, mapping: dict[str, str] | None = None,
-                   scorer: str = "textblob", strict: bool = False, name: str | None = None,
-                   sheet: str | None = None, progress: Progress | None = None) -> ImportReport:
+def _chunks(source: Source, label: str, sheet: str | None, mapping: Mapping) -> Iterator[pd.DataFrame]:
+    """Chunks of the file; layouts that group rows (wide surveys, order lines) read it whole."""
+    if mapping.wide or mapping.lines:
+        return iter([read_table(source, label, sheet)])
+    return read_chunks(source, label, sheet)
+
+
+def as_mapping(mapping: Mapping | dict[str, str] | None) -> Mapping:
+    """A Mapping from a Mapping, a flat {source: contract} dict, or nothing."""
+    return mapping if isinstance(mapping, Mapping) else Mapping(columns=dict(mapping or {}))
+
+
+def check(dataset_name: str, source: Source, *, mapping: Mapping | dict[str, str] | None = None,
+          name: str | None = None, sheet: str | None = None) -> ImportReport:
+    """Everything an import would say about a file, without touching the database (the 'check' step)."""
+    contract, mapping = dataset(dataset_name), as_mapping(mapping)
+    label = source_name(source, name)
+    report = ImportReport(contract.name, label, 0)
+    for raw in _chunks(source, label, sheet, mapping):
+        report.rows_read += len(raw)
+        checked = validate(_shape(raw, contract, mapping, label), contract, mapping.date_order)
+        report.add_rejections(checked.rejections)
+        report.inserted += len(checked.frame)  # rows that would be stored (new or updated)
+    return report
+
+
+def _reject_repeated_keys(conn: Connection, stage: sa.Table, key: tuple[str, ...]) -> pd.DataFrame:
+    """Keys repeated across chunks of one file: the first row wins, the later ones are reported."""
+    first = (sa.select(*(stage.c[k] for k in key), sa.func.min(stage.c.source_row).label("first_row"))
+             .group_by(*(stage.c[k] for k in key)).having(sa.func.count() > 1).subquery())
+    later = sa.and_(*(stage.c[k] == first.c[k] for k in key), stage.c.source_row > first.c.first_row)
+    rows = conn.execute(sa.select(stage.c.source_row, stage.c[key[0]], first.c.first_row).join(first, later)).all()
+    if rows:
+        conn.execute(sa.delete(stage).where(sa.exists().where(later)))
+    return pd.DataFrame({"row": [r[0] for r in rows], "column": key[0], "value": [r[1] for r in rows],
+                         "reason": [f"duplicate key; first seen in row {r[2]}" for r in rows]})
+
+
+def _add_touchpoints(conn: Connection, stages: dict[str, str]) -> None:
+    """New touchpoints from a wide survey join the journey in the stage the person picked."""
+    known = dict(conn.execute(sa.select(touchpoints.c.touchpoint, touchpoints.c.stage)).all())
+    orders = dict(conn.execute(sa.select(touchpoints.c.stage, sa.func.min(touchpoints.c.stage_order))
+                               .group_by(touchpoints.c.stage)).all())
+    for touchpoint, stage in stages.items():
+        if touchpoint in known or not stage:
+            continue
+        if stage not in orders:
+            orders[stage] = max(orders.values(), default=0) + 1
+        conn.execute(sa.insert(touchpoints).values(touchpoint=touchpoint, stage=stage, stage_order=orders[stage]))
+        known[touchpoint] = stage
+
+
+def _log(conn: Connection, report: ImportReport) -> None:
+    report.data_version = bump_data_version(conn)
+    conn.execute(sa.insert(import_log).values(
+        import_id=uuid.uuid4().hex, dataset=report.dataset, source=report.source,
+        imported_at=datetime.now(UTC).replace(tzinfo=None), rows_read=report.rows_read,
+        inserted=report.inserted, updated=report.updated, unchanged=report.unchanged,
+        rejected=report.rejected, scorer=report.scorer, data_version=report.data_version))
+
+
+def _write(conn: Connection, contract: Dataset, chunks: Iterator[pd.DataFrame], report: ImportReport,
+           mapping: Mapping, options: dict, progress: Progress | None) -> None:
+    """Stage every valid row of every chunk, then replace or upsert, inside the caller's transaction."""
+    target, stage = TABLES[contract.table], None
+    for raw in chunks:
+        report.rows_read += len(raw)
+        if progress:
+            progress(f"Checking rows ({report.rows_read:,} read)", 0.0)
+        checked = validate(_shape(raw, contract, mapping, report.source), contract, mapping.date_order)
+        report.add_rejections(checked.rejections)
+        if checked.frame.empty:
+            continue
+        frame, derived = _derive(checked.frame, contract, checked.present, options["scorer"], progress)
+        report.scorer = report.scorer or (options["scorer"] if "sentiment_scorer" in derived else None)
+        stage = stage if stage is not None else _stage_table(conn, target, frame.columns)
+        bulk.fill(conn, stage, frame[[c.name for c in stage.columns]])
+    if stage is None:
+        raise ImportRejected(report.source, f"none of the {report.rows_read} rows can be imported; "
+                                            f"{_first_reasons(report)}")
+    extra = [_reject_repeated_keys(conn, stage, contract.key)]
+    if options["strict"] and contract.references_customers:
+        extra.append(_reject_unknown_customers(conn, stage))
+    report.add_rejections(*extra)
+    if not conn.execute(sa.select(sa.func.count()).select_from(stage)).scalar_one():
+        raise ImportRejected(report.source, f"none of the {report.rows_read} rows can be imported; "
+                                            f"{_first_reasons(report)} Nothing was stored.")
+    if progress:
+        progress("Writing to the database", 0.9)
+    if options["replace"]:
+        conn.execute(sa.delete(target))
+    report.inserted, report.updated, report.unchanged = _upsert(conn, target, stage, contract.key)
+    stage.drop(conn)
+    if mapping.wide:
+        _add_touchpoints(conn, mapping.wide.stages)
+    _log(conn, report)
+
+
+def import_dataset(engine: Engine, dataset_name: str, source: Source, *,
+                   mapping: Mapping | dict[str, str] | None = None, scorer: str = "textblob", strict: bool = False,
+                   replace: bool = False, name: str | None = None, sheet: str | None = None,
+                   progress: Progress | None = None) -> ImportReport:
     """Import one file or frame; ImportRejected (nothing stored) when the file as a whole is unusable.
 
-    Valid rows are stored in one transaction and invalid ones reported, so a file either lands
-    (minus its reported bad rows) or leaves the database exactly as it was.
+    The whole file goes in one transaction, read in chunks so a large CSV never sits in memory whole:
+    it either lands (minus its reported bad rows) or leaves the database exactly as it was. With replace,
+    the dataset's existing rows are deleted in the same transaction.
     """
-    contract = dataset(dataset_name)
+    contract, mapping = dataset(dataset_name), as_mapping(mapping)
     label = source_name(source, name)
-    checked: Validated = validate(map_columns(read_table(source, label, sheet), contract, label, mapping), contract)
-    report = ImportReport(contract.name, label, checked.rows_read, rejections=checked.rejections)
-    if checked.frame.empty:
-        raise ImportRejected(label, f"none of the {checked.rows_read} rows can be imported; "
-                                    f"{_first_reasons(report)}")
-    frame, derived = _derive(checked.frame, contract, checked.present, scorer, progress)
-    report.scorer = scorer if "sentiment_scorer" in derived else None
+    report = ImportReport(contract.name, label, 0)
+    chunks = _chunks(source, label, sheet, mapping)
     try:
-        _write(engine, contract, frame, report, strict, progress)
+        with engine.begin() as conn:
+            _write(conn, contract, chunks, report, mapping, {"scorer": scorer, "strict": strict,
+                                                             "replace": replace}, progress)
     except sa.exc.SQLAlchemyError as error:
         reason = str(getattr(error, "orig", error)).strip().splitlines()[0]
         raise ImportRejected(label, f"the database refused the rows, so nothing was stored ({reason}).") from None
+    if progress:
+        progress("Done", 1.0)
+    return report
+
+
+def remove_dataset(engine: Engine, dataset_name: str) -> ImportReport:
+    """Delete every row of a dataset in one transaction; logged and versioned like an import."""
+    contract = dataset(dataset_name)
+    target = TABLES[contract.table]
+    with engine.begin() as conn:
+        removed = conn.execute(sa.select(sa.func.count()).select_from(target)).scalar_one()
+        conn.execute(sa.delete(target))
+        report = ImportReport(contract.name, "(removed)", rows_read=removed)
+        _log(conn, report)
     return report
 
 

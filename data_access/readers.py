@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
+from collections.abc import Iterator
 from pathlib import Path
 from typing import BinaryIO
 
@@ -11,7 +13,8 @@ import pandas as pd
 
 DELIMITERS = ",;\t|"
 ENCODINGS = ("utf-8-sig", "cp1252", "latin-1")  # latin-1 decodes any byte, so it is the last resort
-SNIFF_BYTES = 64 * 1024
+SNIFF_BYTES = 1024 * 1024
+ROW_COLUMN = "_row"  # each row's number in the file, header = row 1
 
 
 class ImportRejected(Exception):
@@ -37,20 +40,25 @@ def source_name(source: Source, name: str | None = None) -> str:
     return getattr(source, "name", "upload")
 
 
-def _raw_bytes(source: str | Path | BinaryIO) -> bytes:
+def _sample(source: str | Path | BinaryIO) -> bytes:
     if isinstance(source, (str, Path)):
-        return Path(source).read_bytes()
+        with Path(source).open("rb") as handle:
+            return handle.read(SNIFF_BYTES)
     source.seek(0)
-    return source.read()
+    sample = source.read(SNIFF_BYTES)
+    source.seek(0)
+    return sample
 
 
-def _decode(data: bytes, name: str) -> tuple[str, str]:
+def _encoding(sample: bytes) -> str:
+    """The first encoding that reads the sample (a character cut at the sample's end does not count)."""
     for encoding in ENCODINGS:
         try:
-            return data.decode(encoding), encoding
+            codecs.getincrementaldecoder(encoding)().decode(sample, final=False)
+            return encoding
         except UnicodeDecodeError:
             continue
-    raise ImportRejected(name, "could not decode the file as UTF-8 or Latin-1 text.")  # pragma: no cover
+    return ENCODINGS[-1]  # pragma: no cover - latin-1 decodes any byte
 
 
 def _delimiter(sample: str) -> str:
@@ -61,16 +69,34 @@ def _delimiter(sample: str) -> str:
         return max(DELIMITERS, key=first.count)
 
 
-def read_csv(source: str | Path | BinaryIO, name: str) -> pd.DataFrame:
-    """A CSV with any of , ; tab | as delimiter, in UTF-8 (with or without BOM) or Latin-1."""
-    text, _ = _decode(_raw_bytes(source), name)
-    if not text.strip():
+def read_csv_chunks(source: str | Path | BinaryIO, name: str, chunk_rows: int) -> Iterator[pd.DataFrame]:
+    """A CSV in chunks of chunk_rows (so a large file never sits in memory whole), every cell as text.
+
+    Any of , ; tab | as delimiter; UTF-8 with or without BOM, Windows-1252 or Latin-1, judged on the start.
+    """
+    sample = _sample(source)
+    if not sample.strip():
         raise ImportRejected(name, "the file is empty.")
+    encoding = _encoding(sample)
+    text = codecs.getincrementaldecoder(encoding)().decode(sample, final=False)
+    if isinstance(source, (str, Path)):
+        handle = source
+    else:
+        source.seek(0)
+        handle = io.TextIOWrapper(source, encoding=encoding, newline="")
     try:
-        return pd.read_csv(io.StringIO(text), sep=_delimiter(text[:SNIFF_BYTES]), dtype=str,
-                           keep_default_na=False, skipinitialspace=True)
+        reader = pd.read_csv(handle, sep=_delimiter(text), dtype=str, keep_default_na=False,
+                             skipinitialspace=True, encoding=encoding, chunksize=chunk_rows)
+        with reader:
+            yield from reader
+    except UnicodeDecodeError as error:
+        raise ImportRejected(name, f"the file is not {encoding} text throughout ({error.reason} at byte "
+                                   f"{error.start}); save it as UTF-8 and import again.") from None
     except (pd.errors.ParserError, csv.Error) as error:
         raise ImportRejected(name, f"not a readable CSV file ({str(error).strip()}).") from None
+    finally:
+        if isinstance(handle, io.TextIOWrapper):
+            handle.detach()
 
 
 def read_excel(source: str | Path | BinaryIO, name: str, sheet: str | None) -> pd.DataFrame:
@@ -99,11 +125,19 @@ def read_parquet(source: str | Path | BinaryIO, name: str) -> pd.DataFrame:
 READERS = {".csv": "csv", ".txt": "csv", ".tsv": "csv", ".xlsx": "excel", ".xlsm": "excel", ".parquet": "parquet"}
 
 
-def read_table(source: Source, name: str | None = None, sheet: str | None = None) -> pd.DataFrame:
-    """Read any supported source into a frame; ImportRejected when it cannot be read at all."""
+CHUNK_ROWS = 200_000
+
+
+def read_chunks(source: Source, name: str | None = None, sheet: str | None = None,
+                chunk_rows: int | None = None) -> Iterator[pd.DataFrame]:
+    """Any supported source as frames of at most chunk_rows rows (CSV) or one frame (the rest).
+
+    Each frame carries ROW_COLUMN, the row number as a spreadsheet shows it (header = row 1).
+    ImportRejected when the source cannot be read at all or holds no data rows.
+    """
     name = source_name(source, name)
     if isinstance(source, pd.DataFrame):
-        frame = source.copy()
+        chunks: Iterator[pd.DataFrame] = iter([source.reset_index(drop=True)])
     else:
         suffix = Path(source if isinstance(source, (str, Path)) else name).suffix.lower()
         kind = READERS.get(suffix)
@@ -113,12 +147,22 @@ def read_table(source: Source, name: str | None = None, sheet: str | None = None
         if isinstance(source, (str, Path)) and not Path(source).exists():
             raise ImportRejected(name, "the file does not exist.")
         if kind == "csv":
-            frame = read_csv(source, name)
+            chunks = read_csv_chunks(source, name, chunk_rows or CHUNK_ROWS)
         elif kind == "excel":
-            frame = read_excel(source, name, sheet)
+            chunks = iter([read_excel(source, name, sheet)])
         else:
-            frame = read_parquet(source, name)
-    if frame.empty:
-        raise ImportRejected(name, "the file has a header but no data rows." if len(frame.columns)
-                             else "the file is empty.")
-    return frame
+            chunks = iter([read_parquet(source, name)])
+    rows = 0
+    for chunk in chunks:
+        chunk = chunk.copy()
+        chunk[ROW_COLUMN] = range(rows + 2, rows + 2 + len(chunk))
+        rows += len(chunk)
+        if len(chunk):
+            yield chunk
+    if rows == 0:
+        raise ImportRejected(name, "the file has a header but no data rows.")
+
+
+def read_table(source: Source, name: str | None = None, sheet: str | None = None) -> pd.DataFrame:
+    """The whole source as one frame (for layouts that need every row at once)."""
+    return pd.concat(list(read_chunks(source, name, sheet)), ignore_index=True)

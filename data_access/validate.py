@@ -11,7 +11,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from data_access.contracts import Column, Dataset
-from data_access.readers import ImportRejected
+from data_access.readers import ROW_COLUMN, ImportRejected
 
 FIRST_DATA_ROW = 2
 TRUE_WORDS = {"true", "t", "yes", "y", "1"}
@@ -39,14 +39,13 @@ class Validated:
     rows_read: int
     present: tuple[str, ...]
 
-    @property
-    def rejected_rows(self) -> int:
-        return int(self.rejections["row"].nunique())
 
+def map_columns(frame: pd.DataFrame, contract: Dataset, name: str, mapping: dict[str, str] | None = None,
+                keep: tuple[str, ...] = (), provided: tuple[str, ...] = ()) -> pd.DataFrame:
+    """Rename source columns to contract columns; refuse the file when a required one is missing.
 
-def map_columns(frame: pd.DataFrame, contract: Dataset, name: str,
-                mapping: dict[str, str] | None = None) -> pd.DataFrame:
-    """Rename source columns to contract columns; refuse the file when a required one is missing."""
+    `keep` source columns pass through unrenamed for a later step that builds the `provided` columns.
+    """
     wanted = {normalise_name(c.name): c.name for c in contract.columns}
     renames: dict[str, str] = {}
     explicit = {normalise_name(k): v for k, v in (mapping or {}).items()}
@@ -58,11 +57,12 @@ def map_columns(frame: pd.DataFrame, contract: Dataset, name: str,
     if unknown:
         raise ImportRejected(name, f"the mapping names columns that are not in the {contract.name} contract: "
                                    f"{', '.join(unknown)}.")
-    missing = [c for c in contract.required if c not in renames.values()]
+    missing = [c for c in contract.required if c not in renames.values() and c not in provided]
     if missing:
         raise ImportRejected(name, f"missing required column(s) {', '.join(missing)} for {contract.name}. "
-                                   f"The file has: {', '.join(map(str, frame.columns))}.")
-    return frame[list(renames)].rename(columns=renames)
+                                   f"The file has: {', '.join(str(c) for c in frame.columns if c != ROW_COLUMN)}.")
+    kept = [c for c in (*keep, ROW_COLUMN) if c in frame and c not in renames]
+    return frame[[*renames, *kept]].rename(columns=renames)
 
 
 def _blank_to_na(values: pd.Series) -> pd.Series:
@@ -72,7 +72,19 @@ def _blank_to_na(values: pd.Series) -> pd.Series:
     return values
 
 
-def _parse_datetimes(values: pd.Series) -> pd.Series:
+DATE_ORDERS = ("auto", "day-first", "month-first")
+
+
+def _formats(date_order: str) -> tuple[str, ...]:
+    """DATE_FORMATS with the chosen family first, so an ambiguous 01/12 is read the way the file means it."""
+    if date_order not in DATE_ORDERS:
+        raise ValueError(f"date order must be one of {', '.join(DATE_ORDERS)}")
+    if date_order == "day-first":
+        return tuple(sorted(DATE_FORMATS, key=lambda f: not f.startswith("%d")))
+    return DATE_FORMATS
+
+
+def _parse_datetimes(values: pd.Series, date_order: str = "auto") -> pd.Series:
     if pd.api.types.is_datetime64_any_dtype(values):
         parsed = values
     else:
@@ -80,7 +92,7 @@ def _parse_datetimes(values: pd.Series) -> pd.Series:
         parsed = pd.to_datetime(text, format="ISO8601", errors="coerce", utc=True)
         left = text[parsed.isna() & text.notna()]
         while not left.empty:
-            tries = {f: pd.to_datetime(left, format=f, errors="coerce") for f in DATE_FORMATS}
+            tries = {f: pd.to_datetime(left, format=f, errors="coerce") for f in _formats(date_order)}
             best = max(tries, key=lambda f: tries[f].notna().sum())
             hits = tries[best].dropna()
             if hits.empty:
@@ -92,7 +104,7 @@ def _parse_datetimes(values: pd.Series) -> pd.Series:
     return parsed.astype("datetime64[us]")
 
 
-def _parse(values: pd.Series, column: Column) -> tuple[pd.Series, pd.Series]:
+def _parse(values: pd.Series, column: Column, date_order: str = "auto") -> tuple[pd.Series, pd.Series]:
     """Typed values and, per cell, the reason it is invalid (NA where it is fine or empty)."""
     reasons = pd.Series(pd.NA, index=values.index, dtype="string")
     present = values.notna()
@@ -107,7 +119,7 @@ def _parse(values: pd.Series, column: Column) -> tuple[pd.Series, pd.Series]:
         parsed = parsed.where(reasons.isna())
         return (parsed.round().astype("Int64") if column.kind == "int" else parsed.astype("Float64")), reasons
     if column.kind in {"datetime", "date"}:
-        parsed = _parse_datetimes(values)
+        parsed = _parse_datetimes(values, date_order)
         reasons[present & parsed.isna()] = "not a recognisable date" + (" and time" if column.kind == "datetime"
                                                                           else "")
         return (parsed.dt.normalize() if column.kind == "date" else parsed), reasons
@@ -125,43 +137,45 @@ def _parse(values: pd.Series, column: Column) -> tuple[pd.Series, pd.Series]:
     return parsed, reasons
 
 
-def _problems(frame: pd.DataFrame, mask: pd.Series, column: str, reason: pd.Series | str) -> pd.DataFrame:
-    rows = frame.index[mask]
+def _problems(frame: pd.DataFrame, rows: pd.Series, mask: pd.Series, column: str,
+              reason: pd.Series | str) -> pd.DataFrame:
+    index = frame.index[mask]
     return pd.DataFrame({
-        "row": rows + FIRST_DATA_ROW,
+        "index": index,
+        "row": rows[mask].to_numpy(),
         "column": column,
-        "value": frame.loc[rows, column].astype("string").fillna("").to_numpy() if column in frame else "",
+        "value": frame.loc[index, column].astype("string").fillna("").to_numpy() if column in frame else "",
         "reason": reason[mask].to_numpy() if isinstance(reason, pd.Series) else reason,
     })
 
 
-def validate(raw: pd.DataFrame, contract: Dataset) -> Validated:
+def validate(raw: pd.DataFrame, contract: Dataset, date_order: str = "auto") -> Validated:
     """Check every cell and row against the contract; keep the valid rows, report the rest."""
     raw = raw.reset_index(drop=True)
+    rows = raw[ROW_COLUMN].astype("int64") if ROW_COLUMN in raw else pd.Series(raw.index + FIRST_DATA_ROW)
     present = tuple(c.name for c in contract.columns if c.name in raw.columns)
     typed = pd.DataFrame(index=raw.index)
     problems: list[pd.DataFrame] = []
     for name in present:
         column = contract.column(name)
         values = _blank_to_na(raw[name])
-        typed[name], reasons = _parse(values, column)
-        problems.append(_problems(raw, reasons.notna(), name, reasons))
+        typed[name], reasons = _parse(values, column, date_order)
+        problems.append(_problems(raw, rows, reasons.notna(), name, reasons))
         if column.required:
-            problems.append(_problems(raw, values.isna(), name, "missing required value"))
+            problems.append(_problems(raw, rows, values.isna(), name, "missing required value"))
     for name in present:
         earlier = contract.column(name).not_before
         if earlier in typed:
             wrong = typed[name] < typed[earlier]
-            problems.append(_problems(raw, wrong.fillna(False).astype(bool), name, f"is before {earlier}"))
+            problems.append(_problems(raw, rows, wrong.fillna(False).astype(bool), name, f"is before {earlier}"))
     key = list(contract.key)
     duplicated = typed[key].notna().all(axis=1) & typed.duplicated(key, keep="first")
     if duplicated.any():
-        first_row = typed.reset_index().groupby(key)["index"].transform("min") + FIRST_DATA_ROW
+        first_row = typed[key].assign(row=rows).groupby(key)["row"].transform("min")
         reason = "duplicate key; first seen in row " + first_row.astype(str)
-        problems.append(_problems(raw, duplicated, key[0], reason))
-    rejections = pd.concat([p for p in problems if not p.empty] or [pd.DataFrame(columns=REJECTION_COLUMNS)],
-                           ignore_index=True).sort_values(["row", "column"], ignore_index=True)
-    bad_rows = set(rejections["row"] - FIRST_DATA_ROW)
-    valid = typed.loc[~typed.index.isin(bad_rows)].copy()
-    valid["source_row"] = valid.index + FIRST_DATA_ROW
-    return Validated(valid.reset_index(drop=True), rejections, len(raw), present)
+        problems.append(_problems(raw, rows, duplicated, key[0], reason))
+    found = pd.concat([p for p in problems if not p.empty] or [pd.DataFrame(columns=["index", *REJECTION_COLUMNS])],
+                      ignore_index=True).sort_values(["row", "column"], ignore_index=True)
+    valid = typed.loc[~typed.index.isin(set(found["index"]))].copy()
+    valid["source_row"] = rows[valid.index].to_numpy()
+    return Validated(valid.reset_index(drop=True), found[REJECTION_COLUMNS], len(raw), present)
