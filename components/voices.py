@@ -11,12 +11,16 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from analytics.sentiment import NEGATIVE_BELOW, SCORERS
+from components.tables import csv_bytes
 from components.theme import NEGATIVE, NPS_GROUP_COLOURS, POSITIVE, TEXT, empty_figure, style
 
 NO_TERMS = ("Too few negative and positive comments here to compare.<br>"
             "Widen the period in the sidebar or pick a touchpoint with more comments.")
 SIDES = {"negative": ("More typical of negative comments", NEGATIVE),
          "positive": ("More typical of positive comments", POSITIVE)}
+ROW_HEIGHT = 76  # Streamlit wraps text in cells only above 4rem (64 px): three lines of a comment
+ROWS_HEIGHT = 620  # at most about eight rows on screen; the table scrolls
+COMMENT_WIDTH = 415  # with the other columns' widths, the table fits a 1500 px window without scrolling
 TABLE_COLUMNS = ["sentiment", "nps", "comment", "touchpoint", "stage", "tier", "submitted_at", "response_id"]
 
 
@@ -36,7 +40,8 @@ def term_bars(terms: pd.DataFrame, title: str, subtitle: str) -> go.Figure:
             hovertemplate="<b>%{y}</b>: z = %{x:+.1f}<br>in %{customdata[0]:,} negative and "
                           "%{customdata[1]:,} positive comments<extra></extra>"))
     reach = float(data["score"].abs().max()) * 1.6
-    fig.update_xaxes(range=[-reach, reach], title="z-score of the weighted log-odds ratio (|z| ≥ 1.96: not chance)")
+    fig.update_xaxes(range=[-reach, reach],
+                     title="z-score of the weighted log-odds ratio (|z| ≥ 1.96: unlikely to be chance)")
     fig.update_yaxes(categoryorder="array", categoryarray=list(data["term"])[::-1], showticklabels=False)
     fig.add_vline(x=0, line=dict(color="#9AA5B1", width=1))
     fig.update_layout(barmode="overlay", bargap=0.25)
@@ -61,21 +66,31 @@ def comments_table(frame: pd.DataFrame, name: str, key: str, scorer: str) -> Non
     """The comments as plain text, sentiment and NPS in the palette's colours, and a CSV of exactly these rows."""
     shown = frame[[c for c in TABLE_COLUMNS if c in frame]]
     styled = shown.style.map(_sentiment_colour, subset=["sentiment"]).map(_nps_colour, subset=["nps"])
-    st.dataframe(styled, hide_index=True, row_height=56, column_config={
+    height = min(ROWS_HEIGHT, 40 + ROW_HEIGHT * len(shown))
+    st.dataframe(styled, hide_index=True, height=height, row_height=ROW_HEIGHT, placeholder="–", column_config={
         "sentiment": st.column_config.NumberColumn(
-            "Sentiment", format="%+.2f", width="small",
+            "Sentiment", format="%+.2f", width=80,
             help=f"Polarity from −1 to +1, scored at import by {scorer}; below {NEGATIVE_BELOW} is negative."),
-        "nps": st.column_config.NumberColumn("NPS", format="%d", width="small",
+        "nps": st.column_config.NumberColumn("NPS", format="%d", width=55,
                                              help="The 0-10 answer: 9-10 promoter, 7-8 passive, 0-6 detractor."),
-        "comment": st.column_config.TextColumn("Comment", width="large"),
-        "touchpoint": st.column_config.TextColumn("Touchpoint"),
-        "stage": st.column_config.TextColumn("Stage"),
-        "tier": st.column_config.TextColumn("Tier"),
-        "submitted_at": st.column_config.DatetimeColumn("Submitted", format="D MMM YYYY"),
-        "response_id": st.column_config.TextColumn("Response"),
+        "comment": st.column_config.TextColumn("Comment", width=COMMENT_WIDTH),
+        "touchpoint": st.column_config.TextColumn("Touchpoint", width=130),
+        "stage": st.column_config.TextColumn("Stage", width=95),
+        "tier": st.column_config.TextColumn("Tier", width=70),
+        "submitted_at": st.column_config.DatetimeColumn("Submitted", format="D MMM YYYY", width=100),
+        "response_id": st.column_config.TextColumn("Response", width=90),
     })
-    st.download_button("Download CSV", shown.to_csv(index=False).encode("utf-8"), file_name=f"{name}.csv",
+    st.download_button("Download CSV", csv_bytes(shown), file_name=f"{name}.csv",
                        mime="text/csv", key=key, icon=":material/download:", on_click="ignore")
+
+
+def term_columns() -> dict:
+    """How the distinguishing-terms table reads (for tables.download_table)."""
+    return {"term": st.column_config.TextColumn("Term"), "side": st.column_config.TextColumn("More typical of"),
+            "score": st.column_config.NumberColumn("z-score", format="%+.1f",
+                                                   help="Below zero: typical of negative comments."),
+            "negative_count": st.column_config.NumberColumn("In negative comments", format="%d"),
+            "positive_count": st.column_config.NumberColumn("In positive comments", format="%d")}
 
 
 def scorer_note(scorers: list[str]) -> str:

@@ -1,0 +1,144 @@
+"""The Voices page in AppTest: it draws, its rows are the query layer's, comments stay text, and the stories show."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from datetime import date
+
+import pandas as pd
+import pyarrow as pa
+import pytest
+import streamlit as st
+from streamlit.testing.v1 import AppTest
+
+from data_access import comments as reads
+from data_access.db import open_database
+from data_access.filters import Filters
+from data_access.loaders import import_dataset
+from tests.conftest import ROOT
+
+LAST_12_MONTHS = Filters(date(2025, 11, 1), date(2026, 10, 31))
+MARKUP = "<b>bold</b> **x** <script>alert('x')</script> [link](http://example.com) # heading"
+
+
+@pytest.fixture
+def voices_on(monkeypatch):
+    """The Voices page of an AppTest of app.py on a given database URL, with the process-wide caches emptied.
+
+    (demo_url comes from tests/pages/conftest.py.)
+    """
+    def make(url: str, **params) -> AppTest:
+        monkeypatch.setenv("CX_DATABASE_URL", url)
+        st.cache_resource.clear()
+        st.cache_data.clear()
+        at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+        for key, value in params.items():
+            at.query_params[key] = value
+        return at.run().switch_page("pages/5_Voices.py").run()
+    return make
+
+
+def expected(url: str, filters: Filters, order: str = "negative", **choices) -> tuple[list[str], int]:
+    """The response ids and the count the query layer gives for a view."""
+    engine = open_database(url)
+    with engine.connect() as conn:
+        ids = reads.comments(conn, filters, order=order, **choices)["response_id"].tolist()
+        total = reads.comment_count(conn, filters, **choices)
+    engine.dispose()
+    return ids, total
+
+
+def rows(at: AppTest) -> pd.DataFrame:
+    return at.dataframe[0].value
+
+
+def count_line(at: AppTest) -> str:
+    return next(m.value for m in at.markdown if m.value.startswith("Showing"))
+
+
+def terms_chart(at: AppTest) -> dict:
+    return next(json.loads(c.proto.spec) for c in at.get("plotly_chart") if "set negative comments apart" in
+                json.loads(c.proto.spec)["layout"]["title"]["text"])
+
+
+def test_voices_draws_the_most_negative_comments_and_names_the_scorer(voices_on, demo_url):
+    at = voices_on(demo_url)
+    assert not at.exception
+    ids, total = expected(demo_url, LAST_12_MONTHS)
+    assert rows(at)["response_id"].tolist() == ids
+    assert count_line(at).startswith(f"Showing **200** of **{total:,}** comments · most negative first")
+    assert rows(at)["sentiment"].is_monotonic_increasing
+    assert any("scored once at import by" in c.value and "textblob" in c.value for c in at.caption)
+    chart = terms_chart(at)
+    assert "Home delivery" in chart["layout"]["title"]["text"]  # the default: most negative comments in view
+    assert "01 Nov 2025 – 31 Oct 2026" in chart["layout"]["title"]["text"]
+
+
+def test_choosing_a_touchpoint_changes_the_rows(voices_on, demo_url):
+    at = voices_on(demo_url)
+    before = rows(at)["response_id"].tolist()
+    at.multiselect(key="voices_touchpoints").select("Loyalty rewards").run()
+    assert not at.exception
+    ids, total = expected(demo_url, LAST_12_MONTHS, touchpoints=("Loyalty rewards",))
+    assert rows(at)["response_id"].tolist() == ids != before
+    assert set(rows(at)["touchpoint"]) == {"Loyalty rewards"}
+    assert f"of **{total:,}** comments" in count_line(at)
+    assert "Loyalty rewards" in terms_chart(at)["layout"]["title"]["text"]  # the only touchpoint in view
+
+
+def test_search_band_group_and_order_change_the_rows(voices_on, demo_url):
+    at = voices_on(demo_url, period="all")
+    at.text_input(key="voices_search").input("Delivery").run()
+    at.selectbox(key="voices_order").select("recent").run()
+    assert not at.exception
+    ids, total = expected(demo_url, Filters(date(2024, 11, 1), date(2026, 10, 31)), search="Delivery", order="recent")
+    shown = rows(at)
+    assert shown["response_id"].tolist() == ids and total > 0
+    assert shown["comment"].str.lower().str.contains("delivery").all()
+    assert shown["submitted_at"].is_monotonic_decreasing
+    at.selectbox(key="voices_sentiment").select("positive").run()
+    at.selectbox(key="voices_nps_group").select("Promoter").run()
+    assert not at.exception
+    shown = rows(at)
+    assert (shown["sentiment"] > 0.05).all() and (shown["nps"] >= 9).all()
+
+
+def test_no_match_says_what_to_do(voices_on, demo_url):
+    at = voices_on(demo_url)
+    at.text_input(key="voices_search").input("zzz no customer wrote this").run()
+    assert not at.exception
+    assert not at.dataframe
+    assert "No comments match" in at.info[0].value and "Clear the search" in at.info[0].value
+
+
+def test_markup_in_a_comment_is_shown_as_its_characters(voices_on, demo_duckdb_path, tmp_path):
+    database = tmp_path / "cx.duckdb"
+    shutil.copy(demo_duckdb_path, database)
+    engine = open_database(f"duckdb:///{database}")
+    import_dataset(engine, "survey", pd.DataFrame({
+        "response_id": ["R9999999"], "customer_id": ["C000001"], "submitted_at": ["2026-10-30 12:00:00"],
+        "touchpoint": ["Home delivery"], "channel": ["web"], "nps": [2], "comment": [MARKUP]}), name="markup")
+    engine.dispose()
+    at = voices_on(f"duckdb:///{database}")
+    at.text_input(key="voices_search").input("<script>").run()
+    assert not at.exception
+    assert rows(at)["comment"].tolist() == [MARKUP]
+    table = at.dataframe[0].proto
+    assert json.loads(table.columns)["comment"]["type_config"]["type"] == "text"  # a plain-text column
+    shown = pa.ipc.open_stream(table.arrow_data.styler.display_values).read_all().to_pandas()
+    assert shown["comment"].tolist() == [MARKUP]  # what the browser is given to draw: the characters as typed
+    rendered = [e.value for e in (*at.markdown, *at.caption, *at.text, *at.info)]
+    assert not any("bold" in value or "alert(" in value for value in rendered)  # never through markdown or html
+
+
+def test_the_points_change_shows_in_loyalty_rewards_negative_terms(voices_on, demo_url):
+    at = voices_on(demo_url, period="custom", **{"from": "2026-03-01", "to": "2026-10-31"})
+    at.selectbox(key="voices_terms_touchpoint").select("Loyalty rewards").run()
+    assert not at.exception
+    chart = terms_chart(at)
+    assert chart["layout"]["title"]["text"].startswith("<b>Loyalty rewards: ")
+    assert "01 Mar 2026 – 31 Oct 2026" in chart["layout"]["title"]["text"]
+    negative = next(t for t in chart["data"] if t["name"] == "More typical of negative comments")
+    assert any("points" in term for term in negative["y"]), negative["y"]
+    assert "new points" in negative["y"]
