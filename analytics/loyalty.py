@@ -45,7 +45,7 @@ def migration_matrix(moves: pd.DataFrame, order: tuple[str, ...]) -> pd.DataFram
 
 def overall(sums: pd.DataFrame) -> pd.Series:
     """The loyalty KPIs over all tiers together (sums first, then rates)."""
-    numeric = sums.drop(columns=[c for c in ("tier",) if c in sums]).sum(numeric_only=True)
+    numeric = sums.drop(columns=[c for c in ("tier",) if c in sums]).astype("float64").sum()
     return tier_kpis(numeric.to_frame().T).iloc[0]
 
 

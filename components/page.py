@@ -30,6 +30,7 @@ PAGES = (  # the menu: (script, label, icon); a new view is one more entry here
     ("pages/3_Loyalty.py", "Loyalty", ":material/workspace_premium:"),
     ("pages/4_Service.py", "Service", ":material/support_agent:"),
     ("pages/5_Voices.py", "Voices", ":material/forum:"),
+    ("pages/6_Data.py", "Data", ":material/database:"),
 )
 
 
@@ -46,7 +47,7 @@ def _menu(container, view: View | None) -> None:
 class Page:
     """What a page needs to draw: the chosen view and the data's status."""
 
-    view: View
+    view: View | None  # None on pages without the global filters (Data)
     status: dict[str, Any]
 
     @property
@@ -91,8 +92,11 @@ def _stop_with(message: str, kind: str = "error") -> None:
     st.stop()
 
 
-def setup_page(title: str, icon: str, intro: str) -> Page:
-    """Set up the page and return the view; stops with a clear message when there is nothing to show."""
+def setup_page(title: str, icon: str, intro: str, needs_data: bool = True) -> Page:
+    """Set up the page and return the view; stops with a clear message when there is nothing to show.
+
+    Pages that work on an empty database (Data) pass needs_data=False and get no global filters.
+    """
     st.set_page_config(page_title=f"{title} · CX Insight", page_icon=icon, layout="wide")
     st.markdown(CSS, unsafe_allow_html=True)
     menu = st.sidebar.container()
@@ -101,10 +105,15 @@ def setup_page(title: str, icon: str, intro: str) -> Page:
     except DatabaseError as error:
         _stop_with(f"**The database could not be opened.** {error}")
     st.title(title)
+    if not needs_data:
+        _menu(menu, None)
+        st.caption(intro)
+        return Page(None, status)
     if status["span"] is None:
         _menu(menu, None)
         _stop_with("**No data yet.** Load the demo company with `python cli.py demo` (or `make run`), or import "
-                   "your survey, service and purchase files with `python cli.py import`.", "info")
+                   "your survey, service and purchase files on the **Data** page or with `python cli.py import`.",
+                   "info")
     view = sidebar_filters(status["span"], status["options"])
     _menu(menu, view)
     page = Page(view, status)

@@ -20,6 +20,19 @@ LABELS = {  # how KPI columns read in tables: (label, number format)
 }
 
 
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_bytes(frame: pd.DataFrame) -> bytes:
+    """CSV for spreadsheets: text cells that a spreadsheet would run as a formula are prefixed with '."""
+    safe = frame.copy()
+    for column in safe.columns:
+        if safe[column].dtype == object or pd.api.types.is_string_dtype(safe[column]):
+            text = safe[column].astype("string")
+            safe[column] = text.where(~text.str.startswith(FORMULA_START).fillna(False), "'" + text)
+    return safe.to_csv(index=False).encode("utf-8")
+
+
 def download_table(frame: pd.DataFrame, name: str, key: str, column_config: dict | None = None) -> None:
     """The table with readable headers, and a button that downloads exactly its rows as CSV."""
     config = {column: st.column_config.NumberColumn(label, format=fmt)
@@ -27,5 +40,5 @@ def download_table(frame: pd.DataFrame, name: str, key: str, column_config: dict
     config.update({"low_n": st.column_config.CheckboxColumn("Small sample")} if "low_n" in frame else {})
     config.update(column_config or {})
     st.dataframe(frame, hide_index=True, column_config=config)
-    st.download_button("Download CSV", frame.to_csv(index=False).encode("utf-8"), file_name=f"{name}.csv",
+    st.download_button("Download CSV", csv_bytes(frame), file_name=f"{name}.csv",
                        mime="text/csv", key=key, icon=":material/download:", on_click="ignore")

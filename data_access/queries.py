@@ -10,6 +10,7 @@ import pandas as pd
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
+from analytics.sentiment import NEGATIVE_BELOW
 from data_access.compat import median, month_start
 from data_access.filters import Filters, channel_conditions, customer_conditions, period_conditions, tier_label
 from data_access.schema import (
@@ -23,7 +24,6 @@ from data_access.schema import (
     touchpoints,
 )
 
-NEGATIVE_BELOW = -0.05
 SLOW_TICKET_HOURS = 72
 SURVEY_GROUPS = {  # the allow-list of dimensions survey results may be grouped by
     "touchpoint": survey_responses.c.touchpoint,
@@ -402,3 +402,49 @@ def backlog_by_month(conn: Connection, filters: Filters, month_ends: list[dateti
                      open_then, *customer_conditions(filters), *channel_conditions(t.channel, filters))))
                  .group_by(ends.c.month_end).order_by(ends.c.month_end))
     return _frame(conn, statement)
+
+
+DATASET_DATES = {"customers": customers.c.joined_at, "tier_history": tier_history.c.effective_from,
+                 "survey": survey_responses.c.submitted_at, "service": service_tickets.c.opened_at,
+                 "purchases": purchases.c.ordered_at}
+
+
+def data_health(conn: Connection, with_imports: bool = True) -> pd.DataFrame:
+    """Per dataset: rows, first and last date, last import, and the rows whose customer is unknown.
+
+    with_imports=False for read-only warehouses, which have no import log.
+    """
+    from data_access.contracts import DATASETS
+    from data_access.schema import TABLES
+
+    last_import = dict(conn.execute(sa.select(import_log.c.dataset, sa.func.max(import_log.c.imported_at))
+                                    .group_by(import_log.c.dataset)).all()) if with_imports else {}
+    rows = []
+    for contract in DATASETS.values():
+        table = TABLES[contract.table]
+        measures = [sa.func.count().label("rows")]
+        if contract.name in DATASET_DATES:
+            measures += [sa.func.min(DATASET_DATES[contract.name]).label("first"),
+                         sa.func.max(DATASET_DATES[contract.name]).label("last")]
+        if contract.references_customers:
+            known = sa.exists().where(customers.c.customer_id == table.c.customer_id)
+            measures.append(_count_if(~known).label("unknown_customers"))
+        row = conn.execute(sa.select(*measures).select_from(table)).one()._asdict()
+        rows.append({"dataset": contract.name, **row, "last_import": last_import.get(contract.name)})
+    return pd.DataFrame(rows, columns=["dataset", "rows", "first", "last", "last_import", "unknown_customers"])
+
+
+def data_checks(conn: Connection) -> dict[str, int]:
+    """Counts behind the health panel's checks: comments, customers without a tier."""
+    r = survey_responses.c
+    responses, commented = conn.execute(sa.select(sa.func.count(), sa.func.count(r.comment))).one()
+    members, untiered = conn.execute(sa.select(sa.func.count(), _count_if(customers.c.tier.is_(None)))).one()
+    return {"responses": responses, "responses_with_comment": commented, "customers": members,
+            "customers_without_tier": untiered}
+
+
+def journey_stages(conn: Connection) -> list[str]:
+    """The journey's stages in order (for placing new touchpoints)."""
+    order = sa.func.min(touchpoints.c.stage_order)
+    rows = conn.execute(sa.select(touchpoints.c.stage).group_by(touchpoints.c.stage).order_by(order))
+    return [stage for (stage,) in rows]

@@ -166,3 +166,11 @@ def read_chunks(source: Source, name: str | None = None, sheet: str | None = Non
 def read_table(source: Source, name: str | None = None, sheet: str | None = None) -> pd.DataFrame:
     """The whole source as one frame (for layouts that need every row at once)."""
     return pd.concat(list(read_chunks(source, name, sheet)), ignore_index=True)
+
+
+def sheet_names(source: str | Path | BinaryIO, name: str) -> list[str]:
+    """The sheets of a workbook, so a person can pick one."""
+    try:
+        return list(pd.ExcelFile(source).sheet_names)
+    except Exception as error:  # noqa: BLE001
+        raise ImportRejected(name, f"not a readable Excel workbook ({error}).") from None

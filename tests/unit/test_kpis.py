@@ -87,3 +87,23 @@ def test_overall_loyalty_sums_before_dividing():
     assert row["repeat_rate"] == pytest.approx(40.0)
     assert row["retention"] == pytest.approx(70.0)
     assert row["redemption_rate"] == pytest.approx(25.0)
+
+
+def test_overall_loyalty_of_no_customers_is_unknown_not_an_error():
+    from analytics.loyalty import overall
+
+    empty = pd.DataFrame(columns=["tier", "customers", "active_customers", "orders", "revenue", "repeat_buyers",
+                                  "previous_buyers", "retained", "points_earned", "points_redeemed",
+                                  "points_unredeemed"])
+    row = overall(empty)
+    assert row["active_customers"] == 0 and math.isnan(row["repeat_rate"])
+
+
+def test_csv_downloads_never_carry_a_spreadsheet_formula():
+    from components.tables import csv_bytes
+
+    frame = pd.DataFrame({"comment": ["=HYPERLINK(\"http://x\")", "fine", "+1 great", "@SUM(A1)", None],
+                          "nps": [-5, 1, 2, 3, 4]})
+    text = csv_bytes(frame).decode()
+    assert "'=HYPERLINK" in text and "'+1 great" in text and "'@SUM" in text and "\nfine," in text
+    assert "\n-5" not in text and ",-5" in text  # numbers are left alone
