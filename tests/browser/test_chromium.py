@@ -122,19 +122,31 @@ def test_overview_draws_in_a_real_browser(chromium, server, demo_duckdb_path):
     page.close()
 
 
-PAGES = {"Journey_map": ("journey-map", "NPS by touchpoint across the journey"),
-         "Touchpoints": ("touchpoints", "Promoters, passives and detractors by touchpoint"),
-         "Loyalty": ("loyalty", "Loyalty tiers: size, experience and behaviour"),
-         "Service": ("service", "Tickets by month and channel")}
+PAGES = {"Journey_map": ("journey-map", "NPS by touchpoint across the journey", 3),
+         "Touchpoints": ("touchpoints", "Promoters, passives and detractors by touchpoint", 3),
+         "Loyalty": ("loyalty", "Loyalty tiers: size, experience and behaviour", 3),
+         "Service": ("service", "Tickets by month and channel", 3),
+         "Voices": ("voices", "words that set negative comments apart", 1)}
 
 
 @pytest.mark.parametrize("path", list(PAGES))
 def test_every_page_draws_in_a_real_browser(chromium, server, path):
-    name, main_chart = PAGES[path]
-    page = open_page(chromium, f"{server}/{path}", name)
+    name, main_chart, charts = PAGES[path]
+    page = open_page(chromium, f"{server}/{path}", name, charts)
     assert page.locator('[data-testid="stException"]').count() == 0
     titles = " ".join(chart.text_content() for chart in page.locator(".js-plotly-plot").all())
     assert main_chart in titles
+    page.close()
+
+
+def test_the_data_page_draws_its_health_panel(chromium, server):
+    page = chromium.new_page(viewport={"width": 1500, "height": 1600})
+    page.goto(f"{server}/Data")
+    page.get_by_text("Rows of unknown customers").first.wait_for(timeout=30_000)
+    page.wait_for_timeout(500)
+    page.screenshot(path=str(SCREENSHOTS / "data.png"))
+    assert page.locator('[data-testid="stException"]').count() == 0
+    assert page.locator('[data-testid="stFileUploader"]').count() == 1
     page.close()
 
 
