@@ -103,7 +103,7 @@ def setup_page(title: str, icon: str, intro: str, needs_data: bool = True) -> Pa
     try:
         status = cache.status(cache.data_version())
     except DatabaseError as error:
-        _stop_with(f"**The database could not be opened.** {error}")
+        _stop_with(f"**The data could not be read.** {error}")
     st.title(title)
     if not needs_data:
         _menu(menu, None)

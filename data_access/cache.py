@@ -10,11 +10,12 @@ from collections.abc import Callable
 from typing import Any
 
 import pandas as pd
+import sqlalchemy as sa
 import streamlit as st
 from sqlalchemy.engine import Connection, Engine
 
 from data_access import comments, queries
-from data_access.db import open_database
+from data_access.db import DatabaseError, explain, open_database
 from data_access.loaders import ImportReport, import_dataset, remove_dataset
 from data_access.settings import database_url, read_only
 
@@ -48,8 +49,13 @@ def engine() -> Engine:
 
 
 def _with_connection(read: Callable[[Connection], Any]) -> Any:
-    with engine().connect() as conn:
-        return read(conn)
+    """Run a read; a driver error becomes a DatabaseError that says what to check."""
+    database = engine()
+    try:
+        with database.connect() as conn:
+            return read(conn)
+    except sa.exc.SQLAlchemyError as error:
+        raise explain(error, database.url.render_as_string(hide_password=False)) from None
 
 
 READ_ONLY_REFRESH_SECONDS = 600
@@ -82,8 +88,12 @@ def _cached_read(name: str, version: int, args: tuple, kwargs: tuple) -> pd.Data
 
 
 def read(name: str, *args: Any, **kwargs: Any) -> pd.DataFrame:
-    """A named query's result, cached until the data version changes."""
-    return _cached_read(name, data_version(), args, tuple(sorted(kwargs.items())))
+    """A named query's result, cached until the data version changes; a failure stops the page with a message."""
+    try:
+        return _cached_read(name, data_version(), args, tuple(sorted(kwargs.items())))
+    except DatabaseError as error:
+        st.error(f"**The data could not be read.** {error}")
+        st.stop()
 
 
 @st.cache_data(show_spinner=False, max_entries=16)

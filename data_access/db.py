@@ -19,6 +19,11 @@ class DatabaseError(RuntimeError):
     """The database could not be opened or used; the message says what to check."""
 
 
+def explain(error: Exception, url: str, doing: str = "read from") -> DatabaseError:
+    """A driver error as one paragraph naming the masked URL and what to check."""
+    return DatabaseError(f"Could not {doing} the database {masked(url)}: {_hint(error)}")
+
+
 def _hint(error: Exception) -> str:
     """What to check, by the kind of failure."""
     text = str(getattr(error, "orig", None) or error).strip().splitlines()[0]
@@ -27,6 +32,9 @@ def _hint(error: Exception) -> str:
     if isinstance(error, sa.exc.ArgumentError):
         return (f"{text}. A database URL looks like dialect+driver://user:password@host:port/database, "
                 "e.g. postgresql+psycopg://cx@db.example.com:5432/cx or duckdb:///data/cx.duckdb.")
+    if "does not exist" in text or "not found" in text.lower() or "no such table" in text:
+        return (f"{text}. The database lacks a table or column the app reads: run the app once without "
+                "CX_READ_ONLY so it creates its tables, or create the views listed in docs/warehouse.md.")
     if "lock" in text.lower():
         return (f"{text}. Another process (the running app or an import) holds this DuckDB file: stop it, "
                 "or import through the app's Data page, or use PostgreSQL for several processes.")
@@ -38,7 +46,7 @@ def _url(url: str):
     try:
         return make_url(url)
     except sa.exc.ArgumentError as error:
-        raise DatabaseError(f"Could not open the database {masked(url)}: {_hint(error)}") from None
+        raise explain(error, url, "open") from None
 
 
 def create_engine(url: str | None = None, *, read_only: bool = False) -> Engine:
@@ -63,7 +71,7 @@ def create_engine(url: str | None = None, *, read_only: bool = False) -> Engine:
         with engine.connect() as conn:
             conn.execute(sa.text("SELECT 1"))
     except Exception as error:  # noqa: BLE001 - every failure becomes one readable paragraph
-        raise DatabaseError(f"Could not open the database {masked(url)}: {_hint(error)}") from None
+        raise explain(error, url, "open") from None
     return engine
 
 

@@ -76,7 +76,7 @@ def test_a_broken_database_url_is_a_message_not_a_traceback(app_on):
     at = app_on("postgresql+psycopg://cx:hunter2@127.0.0.1:1/cx")
     assert not at.exception
     message = at.error[0].value
-    assert "The database could not be opened" in message and "cx:***@127.0.0.1:1/cx" in message
+    assert "The data could not be read" in message and "cx:***@127.0.0.1:1/cx" in message
     assert "hunter2" not in message
 
 

@@ -35,3 +35,14 @@ def test_read_only_views_serve_every_page_and_nothing_is_written(app_on, demo_du
     tables = {row[0] for row in duckdb.connect(str(target), read_only=True).execute(
         "SELECT table_name FROM information_schema.tables").fetchall()}
     assert "app_meta" not in tables and "alembic_version" not in tables  # no migration ran, nothing written
+
+
+def test_a_missing_table_is_a_message_on_the_page_not_a_traceback(app_on, demo_duckdb_path, tmp_path, monkeypatch):
+    target = tmp_path / "partial.duckdb"
+    warehouse_with_views(demo_duckdb_path, target)
+    duckdb.connect(str(target)).execute("DROP VIEW service_tickets").close()
+    monkeypatch.setenv("CX_READ_ONLY", "1")
+    at = app_on(f"duckdb:///{target}", "pages/4_Service.py")
+    assert not at.exception
+    message = at.error[0].value
+    assert message.startswith("**The data could not be read.**") and "docs/warehouse.md" in message
