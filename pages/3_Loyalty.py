@@ -2,14 +2,14 @@
 
 import streamlit as st
 
-from analytics import loyalty
+from analytics import loyalty, service
 from analytics.journey import sankey_links
 from analytics.survey import summarise
 from components import charts
 from components.filters import TIER_OPTIONS
 from components.page import setup_page
 from components.tables import download_table
-from components.theme import NPS_GROUP_COLOURS, TIER_COLOURS
+from components.theme import NPS_GROUP_COLOURS, SPEED_COLOURS, TIER_COLOURS
 from data_access import cache
 
 page = setup_page("Loyalty", ":material/workspace_premium:", "Tier behaviour next to experience.")
@@ -57,6 +57,10 @@ spend_column.plotly_chart(charts.group_bars(groups, "nps_group", "spend_per_unit
 again_column.plotly_chart(charts.group_bars(groups, "nps_group", "ordered_again", NPS_GROUP_COLOURS,
                                             "Bought again within 90 days", page.describe(), "{:.0f}%",
                                             "% of responses followed by an order"), key="loyalty_again")
-st.caption("Per survey response: the same customer's orders in the 90 days after answering. Responses from the "
-           "last 90 days of data are left out, so every one has a full window. How slow or fast tickets relate "
-           "to spend is on the Service page.")
+tickets = service.ticket_experience(cache.read("ticket_outcomes", page.filters, page.data_end))
+st.plotly_chart(charts.group_bars(tickets, "speed", "ordered_again", SPEED_COLOURS,
+                                  "Bought again within 90 days of a slow or a fast ticket", page.describe(), "{:.0f}%",
+                                  "% of tickets followed by an order"), key="loyalty_tickets")
+st.caption("Per survey response (or ticket): the same customer's orders in the 90 days after it. Responses and "
+           "tickets from the last 90 days of data are left out, so every one has a full window. Slow = resolved "
+           "in more than 72 hours; the Service page has the NPS and spend behind it.")
