@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 import uuid
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -77,6 +78,22 @@ def databases(tmp_path, request):
 def engine(request, databases):
     """A fresh, empty, migrated database on each backend."""
     return databases.engine(request.param)
+
+
+@contextmanager
+def loaded_connection(request, tmp_path_factory, data: dict, label: str):
+    """A connection to a fresh database of request.param's backend holding the given frames (for reading tests)."""
+    from data_access.loaders import import_dataset
+
+    made = Databases(tmp_path_factory.mktemp(label), request)
+    engine = made.engine(request.param)
+    for name, frame in data.items():
+        import_dataset(engine, name, frame, name=name)
+    try:
+        with engine.connect() as connection:
+            yield connection
+    finally:
+        made.close()
 
 
 def load_demo(engine: sa.Engine) -> None:

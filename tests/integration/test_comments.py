@@ -9,8 +9,7 @@ import pytest
 
 from data_access import comments as reads
 from data_access.filters import NO_TIER, Filters
-from data_access.loaders import import_dataset
-from tests.conftest import BACKENDS, Databases
+from tests.conftest import BACKENDS, loaded_connection
 
 # TextBlob at import: "Great, quick delivery" +0.57, "Awful, late and broken parcel" −0.57, "Got 50% off the sofa,
 # lovely" +0.50, "The e-mail link was broken, terrible" −0.70; the other texts score 0 (neutral).
@@ -47,13 +46,8 @@ COMMENTED = ["S01", "S02", "S03", "S04", "S05", "S06", "S07", "S08"]  # S09 has 
 @pytest.fixture(scope="module", params=BACKENDS)
 def conn(request, tmp_path_factory):
     """The hand-made comments, loaded once per backend through the real import path (the tests only read)."""
-    made = Databases(tmp_path_factory.mktemp("comments"), request)
-    engine = made.engine(request.param)
-    for name, frame in DATA.items():
-        import_dataset(engine, name, frame, name=name)
-    with engine.connect() as connection:
+    with loaded_connection(request, tmp_path_factory, DATA, "comments") as connection:
         yield connection
-    made.close()
 
 
 def ids(conn, filters: Filters = Filters(), **choices) -> list[str]:  # noqa: B008 - Filters is frozen

@@ -11,8 +11,7 @@ from analytics.loyalty import migration_matrix, tier_kpis
 from analytics.survey import summarise
 from data_access import queries
 from data_access.filters import NO_TIER, Filters
-from data_access.loaders import import_dataset
-from tests.conftest import BACKENDS, Databases
+from tests.conftest import BACKENDS, loaded_connection
 
 DATA = {
     "customers": pd.DataFrame({
@@ -66,13 +65,8 @@ DATA_END = datetime(2025, 12, 31)
 @pytest.fixture(scope="module", params=BACKENDS)
 def conn(request, tmp_path_factory):
     """The hand-made data set, loaded once per backend (the tests only read)."""
-    made = Databases(tmp_path_factory.mktemp("queries"), request)
-    engine = made.engine(request.param)
-    for name, frame in DATA.items():
-        import_dataset(engine, name, frame, name=name)
-    with engine.connect() as connection:
+    with loaded_connection(request, tmp_path_factory, DATA, "queries") as connection:
         yield connection
-    made.close()
 
 
 def by(frame: pd.DataFrame, key: str) -> dict:

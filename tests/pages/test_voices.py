@@ -9,34 +9,21 @@ from datetime import date
 import pandas as pd
 import pyarrow as pa
 import pytest
-import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from data_access import comments as reads
 from data_access.db import open_database
 from data_access.filters import Filters
 from data_access.loaders import import_dataset
-from tests.conftest import ROOT
 
 LAST_12_MONTHS = Filters(date(2025, 11, 1), date(2026, 10, 31))
 MARKUP = "<b>bold</b> **x** <script>alert('x')</script> [link](http://example.com) # heading"
 
 
 @pytest.fixture
-def voices_on(monkeypatch):
-    """The Voices page of an AppTest of app.py on a given database URL, with the process-wide caches emptied.
-
-    (demo_url comes from tests/pages/conftest.py.)
-    """
-    def make(url: str, **params) -> AppTest:
-        monkeypatch.setenv("CX_DATABASE_URL", url)
-        st.cache_resource.clear()
-        st.cache_data.clear()
-        at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
-        for key, value in params.items():
-            at.query_params[key] = value
-        return at.run().switch_page("pages/5_Voices.py").run()
-    return make
+def voices_on(app_on):
+    """The Voices page on a given database URL (app_on comes from tests/pages/conftest.py)."""
+    return lambda url, **params: app_on(url, "pages/5_Voices.py", **params)
 
 
 def expected(url: str, filters: Filters, order: str = "negative", **choices) -> tuple[list[str], int]:
