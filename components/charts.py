@@ -323,7 +323,7 @@ def points_over_time(points: pd.DataFrame, title: str, subtitle: str) -> go.Figu
     style(fig, title, subtitle, height=420)
     fig.update_layout(barmode="group", yaxis=dict(title="Points"),
                       yaxis2=dict(title="Redemption rate %", overlaying="y", side="right", rangemode="tozero",
-                                  showgrid=False, tickformat=".0f", ticksuffix="%"))
+                                  showgrid=False, tickformat=".0f", ticksuffix="%", tickmode="auto", nticks=6))
     fig.update_xaxes(tickformat="%b %Y", dtick="M2")
     return fig
 

@@ -50,7 +50,7 @@ st.plotly_chart(charts.points_over_time(points, "Loyalty points earned and redee
 
 st.subheader("What experience is worth")
 groups = loyalty.value_after(cache.read("nps_group_outcomes", page.filters, page.data_end, by_tier=False), "responses")
-spend_column, again_column = st.columns(2)
+spend_column, again_column, tickets_column = st.columns(3)
 spend_column.plotly_chart(charts.group_bars(groups, "nps_group", "spend_per_unit", NPS_GROUP_COLOURS,
                                             "Spend in the 90 days after answering", page.describe(), "{:,.0f}",
                                             "Spend per response"), key="loyalty_spend")
@@ -58,9 +58,9 @@ again_column.plotly_chart(charts.group_bars(groups, "nps_group", "ordered_again"
                                             "Bought again within 90 days", page.describe(), "{:.0f}%",
                                             "% of responses followed by an order"), key="loyalty_again")
 tickets = service.ticket_experience(cache.read("ticket_outcomes", page.filters, page.data_end))
-st.plotly_chart(charts.group_bars(tickets, "speed", "ordered_again", SPEED_COLOURS,
-                                  "Bought again within 90 days of a slow or a fast ticket", page.describe(), "{:.0f}%",
-                                  "% of tickets followed by an order"), key="loyalty_tickets")
+tickets_column.plotly_chart(charts.group_bars(tickets, "speed", "ordered_again", SPEED_COLOURS,
+                                              "Bought again after a slow or fast ticket", page.describe(), "{:.0f}%",
+                                              "% of tickets followed by an order"), key="loyalty_tickets")
 st.caption("Per survey response (or ticket): the same customer's orders in the 90 days after it. Responses and "
            "tickets from the last 90 days of data are left out, so every one has a full window. Slow = resolved "
            "in more than 72 hours; the Service page has the NPS and spend behind it.")
