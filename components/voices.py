@@ -93,12 +93,18 @@ def term_columns() -> dict:
             "positive_count": st.column_config.NumberColumn("In positive comments", format="%d")}
 
 
-def scorer_note(scorers: list[str]) -> str:
-    """Which scorer produced the stored sentiment, and what the bands mean."""
+def _accuracy(r: float | None) -> str:
+    return (f" Measured agreement with human ratings: r = {r:.2f} (Pearson, Amazon review snippets of the "
+            "VADER paper; `make bench`)." if r is not None else "")
+
+
+def scorer_note(scorers: list[str], accuracy: dict[str, float | None] | None = None) -> str:
+    """Which scorer produced the stored sentiment, how well it agrees with people, and what the bands mean."""
     if not scorers:
         return "No comment has a sentiment score yet: import survey comments to score them."
-    named = "; ".join(f"**{name}** – {SCORERS[name].description}" if name in SCORERS else f"**{name}**."
-                      for name in scorers)
+    accuracy = accuracy or {}
+    named = "; ".join((f"**{name}** – {SCORERS[name].description}" if name in SCORERS else f"**{name}**.")
+                      + _accuracy(accuracy.get(name)) for name in scorers)
     mixed = "Different imports used different scorers: " if len(scorers) > 1 else ""
     return (f"Sentiment scored once at import by: {mixed}{named} Polarity runs from −1 to +1: below "
             f"{NEGATIVE_BELOW} counts as negative, above {-NEGATIVE_BELOW} as positive, in between as neutral.")

@@ -2,6 +2,7 @@
 
 import streamlit as st
 
+from analytics.scorer_accuracy import measured_accuracy
 from analytics.terms import terms_by_band
 from components import voices
 from components.page import setup_page
@@ -12,7 +13,7 @@ from data_access.comments import NPS_GROUPS, SAMPLE_PER_BAND, SENTIMENT_BANDS
 page = setup_page("Voices", ":material/forum:", "Customers' comments, searchable, and the words behind unhappy ones.")
 ORDERS = {"negative": "Most negative first", "positive": "Most positive first", "recent": "Most recent first"}
 scorer = ", ".join(page.status["scorers"]) or "no scorer"
-st.caption(voices.scorer_note(page.status["scorers"]))
+st.caption(voices.scorer_note(page.status["scorers"], {s: measured_accuracy(s) for s in page.status["scorers"]}))
 
 journey = cache.read("touchpoint_stages")
 where_column, stage_column, band_column, group_column, search_column, order_column = st.columns(

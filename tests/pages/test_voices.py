@@ -129,3 +129,13 @@ def test_the_points_change_shows_in_loyalty_rewards_negative_terms(voices_on, de
     negative = next(t for t in chart["data"] if t["name"] == "More typical of negative comments")
     assert any("points" in term for term in negative["y"]), negative["y"]
     assert "new points" in negative["y"]
+
+
+def test_the_page_states_the_scorer_and_its_measured_agreement(voices_on, demo_url):
+    from analytics.scorer_accuracy import measured_accuracy
+
+    at = voices_on(demo_url)
+    caption = next(c.value for c in at.caption if "scored once at import" in c.value)
+    assert "**textblob**" in caption
+    r = measured_accuracy("textblob")
+    assert (f"r = {r:.2f}" in caption) if r is not None else "Measured agreement" not in caption
