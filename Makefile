@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 INSTALLED := $(VENV)/.installed
 PORT ?= 8501
 
-.PHONY: run test lint demo clean
+.PHONY: run test lint demo clean bench
 
 $(INSTALLED): requirements.txt requirements-dev.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -21,6 +21,9 @@ test: $(INSTALLED)  ## the whole test suite
 
 lint: $(INSTALLED)
 	$(VENV)/bin/ruff check .
+
+bench: $(INSTALLED)  ## benchmark at scale 1m: bench/results/latest.md (see bench/README.md)
+	$(PY) -m bench.run
 
 demo: $(INSTALLED)  ## rebuild the demo company into the database (upsert)
 	$(PY) cli.py demo
