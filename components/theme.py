@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import plotly.graph_objects as go
+import plotly.io as pio
+
+pio.templates.default = "plotly_white"  # once per process: a template= per figure deep-copies it every time
 
 PRIMARY = "#2F4B7C"
 MUTED = "#C9CED6"  # low-n and 'no data' marks
@@ -24,7 +27,7 @@ def style(fig: go.Figure, title: str, subtitle: str | None = None, height: int =
                                 if subtitle else "")
     fig.update_layout(
         title=dict(text=text, x=0, xanchor="left", font=dict(size=19)),
-        font=FONT, height=height, template="plotly_white",
+        font=FONT, height=height,
         margin=dict(l=10, r=20, t=80 if subtitle else 60, b=40),
         legend=dict(orientation="h", yanchor="bottom", y=1.0, xanchor="right", x=1),
         hoverlabel=dict(font_size=14), paper_bgcolor="white", plot_bgcolor="white",

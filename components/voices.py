@@ -11,6 +11,7 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from analytics.sentiment import NEGATIVE_BELOW, SCORERS
+from analytics.terms import terms_by_band
 from components.tables import csv_bytes
 from components.theme import NEGATIVE, NPS_GROUP_COLOURS, POSITIVE, TEXT, empty_figure, style
 
@@ -108,3 +109,9 @@ def scorer_note(scorers: list[str], accuracy: dict[str, float | None] | None = N
     mixed = "Different imports used different scorers: " if len(scorers) > 1 else ""
     return (f"Sentiment scored once at import by: {mixed}{named} Polarity runs from −1 to +1: below "
             f"{NEGATIVE_BELOW} counts as negative, above {-NEGATIVE_BELOW} as positive, in between as neutral.")
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def scored_terms(sample: pd.DataFrame) -> pd.DataFrame:
+    """Term scores of a comment sample, computed once per sample (same filters and data version)."""
+    return terms_by_band(sample)

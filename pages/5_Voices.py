@@ -3,7 +3,6 @@
 import streamlit as st
 
 from analytics.scorer_accuracy import measured_accuracy
-from analytics.terms import terms_by_band
 from components import voices
 from components.page import setup_page
 from components.tables import download_table
@@ -52,7 +51,7 @@ picked = st.selectbox("Touchpoint", ["", *names], key="voices_terms_touchpoint",
                       format_func=lambda t: t or f"{names[0]} (most negative comments in view)",
                       help="Opens on the touchpoint with the most negative comments for the choices above.")
 touchpoint = picked or names[0]
-terms = terms_by_band(cache.read("comment_sample", page.filters, touchpoint))
+terms = voices.scored_terms(cache.read("comment_sample", page.filters, touchpoint))
 st.plotly_chart(voices.term_bars(terms, f"{touchpoint}: words that set negative comments apart from positive ones",
                                  f"{page.describe()} · up to {SAMPLE_PER_BAND:,} most recent comments per side"),
                 key="voices_terms_chart")
