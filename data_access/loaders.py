@@ -268,6 +268,9 @@ def import_dataset(engine: Engine, dataset_name: str, source: Source, *,
     except sa.exc.SQLAlchemyError as error:
         reason = str(getattr(error, "orig", error)).strip().splitlines()[0]
         raise ImportRejected(label, f"the database refused the rows, so nothing was stored ({reason}).") from None
+    if engine.dialect.name == "postgresql":  # fresh statistics, so the next page's plans fit the new rows
+        with engine.begin() as conn:  # the table name comes from the schema registry, quoted by the dialect
+            conn.exec_driver_sql("ANALYZE " + conn.dialect.identifier_preparer.format_table(TABLES[contract.table]))
     if progress:
         progress("Done", 1.0)
     return report

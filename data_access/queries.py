@@ -216,21 +216,27 @@ def ticket_outcomes(conn: Connection, filters: Filters, data_end: datetime, slow
 
 def nps_group_outcomes(conn: Connection, filters: Filters, data_end: datetime, horizon_days: int = 90,
                        by_tier: bool = True) -> pd.DataFrame:
-    """Per tier and NPS group: responses, spend in the days after, and responses followed by an order."""
+    """Per tier and NPS group: responses, spend in the days after, and responses followed by an order.
+
+    Sums per response first, then per group, so no COUNT(DISTINCT) runs over the answers × orders join.
+    """
     r = survey_responses.c
     group = sa.case((r.nps >= 9, "Promoter"), (r.nps >= 7, "Passive"), else_="Detractor").label("nps_group")
     keys = [tier_label(), group] if by_tier else [group]
-    statement = (
-        sa.select(*keys, sa.func.count(sa.distinct(r.response_id)).label("responses"),
-                  sa.func.coalesce(sa.func.sum(purchases.c.amount), 0.0).label("spend"),
-                  sa.func.count(sa.distinct(sa.case((purchases.c.order_id.is_not(None), r.response_id))))
-                  .label("responses_followed_by_order"))
-        .select_from(survey_responses.outerjoin(customers, customers.c.customer_id == r.customer_id)
-                     .outerjoin(purchases, sa.and_(purchases.c.customer_id == r.customer_id,
-                                                   _after(r.submitted_at, purchases.c.ordered_at, horizon_days))))
-        .where(r.nps.is_not(None), r.submitted_at <= data_end - timedelta(days=horizon_days),
-               *_survey_where(filters))
-        .group_by(*keys).order_by(*keys))
+    source = _survey_source(filters, ("tier",) if by_tier else ())
+    later_orders = sa.and_(purchases.c.customer_id == r.customer_id,
+                           _after(r.submitted_at, purchases.c.ordered_at, horizon_days))
+    per_response = (
+        sa.select(r.response_id, *keys, sa.func.coalesce(sa.func.sum(purchases.c.amount), 0.0).label("spend"),
+                  sa.func.count(purchases.c.order_id).label("orders"))
+        .select_from(source.outerjoin(purchases, later_orders))
+        .where(r.nps.is_not(None), r.submitted_at <= data_end - timedelta(days=horizon_days), *_survey_where(filters))
+        .group_by(r.response_id, *keys).subquery("per_response"))
+    outer = [per_response.c[key.name] for key in keys]
+    statement = (sa.select(*outer, sa.func.count().label("responses"),
+                           sa.func.coalesce(sa.func.sum(per_response.c.spend), 0.0).label("spend"),
+                           _count_if(per_response.c.orders > 0).label("responses_followed_by_order"))
+                 .group_by(*outer).order_by(*outer))
     return _frame(conn, statement)
 
 

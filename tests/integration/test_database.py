@@ -73,5 +73,5 @@ def test_migrating_twice_is_harmless(databases):
     open_database(url).dispose()
     engine = open_database(url)
     with engine.connect() as conn:
-        assert conn.execute(sa.text("SELECT version_num FROM alembic_version")).scalar() == "0001"
+        assert conn.execute(sa.text("SELECT version_num FROM alembic_version")).scalar() == "0002"
     engine.dispose()
