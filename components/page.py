@@ -12,7 +12,6 @@ from components.filters import View, sidebar_filters, view_to_params
 from data_access import cache
 from data_access.db import DatabaseError
 from data_access.filters import Filters
-from data_access.settings import PROJECT_ROOT as ROOT
 
 CSS = """
 <style>
@@ -39,8 +38,7 @@ def _menu(container, view: View | None) -> None:
     params = view_to_params(view) if view else None
     with container:
         for script, label, icon in PAGES:
-            if (ROOT / script).exists():
-                st.page_link(script, label=label, icon=icon, query_params=params)
+            st.page_link(script, label=label, icon=icon, query_params=params)
 
 
 @dataclass(frozen=True)

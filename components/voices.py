@@ -10,6 +10,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
+from analytics.nps import nps_group
 from analytics.sentiment import NEGATIVE_BELOW, SCORERS
 from analytics.terms import terms_by_band
 from components.tables import csv_bytes
@@ -59,8 +60,7 @@ def _sentiment_colour(value: float) -> str:
 def _nps_colour(value: float) -> str:
     if pd.isna(value):
         return ""
-    group = "Promoter" if value >= 9 else "Passive" if value >= 7 else "Detractor"
-    return f"color: {NPS_GROUP_COLOURS[group]}; font-weight: 600"
+    return f"color: {NPS_GROUP_COLOURS[nps_group(int(value))]}; font-weight: 600"
 
 
 def comments_table(frame: pd.DataFrame, name: str, key: str, scorer: str) -> None:

@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from data_access.filters import Filters, tier_label
-from data_access.queries import NEGATIVE_BELOW, _frame, _survey_from, _survey_where
+from data_access.queries import NEGATIVE_BELOW, _frame, _survey_from, _survey_where, nps_groups
 from data_access.schema import survey_responses
 from data_access.schema import touchpoints as journey  # the name `touchpoints` is the readers' keyword
 
@@ -25,11 +25,7 @@ SENTIMENT_BANDS: dict[str, sa.ColumnElement] = {
     "neutral": _r.sentiment.between(NEGATIVE_BELOW, POSITIVE_ABOVE),
     "positive": _r.sentiment > POSITIVE_ABOVE,
 }
-NPS_GROUPS: dict[str, sa.ColumnElement] = {
-    "Promoter": _r.nps >= 9,
-    "Passive": _r.nps.between(7, 8),
-    "Detractor": _r.nps <= 6,
-}
+NPS_GROUPS: dict[str, sa.ColumnElement] = nps_groups(_r.nps)
 ORDERS: dict[str, tuple[sa.ColumnElement, ...]] = {
     "negative": (_r.sentiment.asc().nulls_last(), _r.response_id),
     "positive": (_r.sentiment.desc().nulls_last(), _r.response_id),

@@ -10,10 +10,13 @@ import pandas as pd
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
+from analytics.nps import DETRACTOR_UP_TO, PROMOTER_FROM
 from analytics.sentiment import NEGATIVE_BELOW
 from data_access.compat import median, month_start
+from data_access.contracts import DATASETS
 from data_access.filters import Filters, channel_conditions, customer_conditions, period_conditions, tier_label
 from data_access.schema import (
+    TABLES,
     app_meta,
     customers,
     import_log,
@@ -51,13 +54,22 @@ def _count_if(condition: sa.ColumnElement) -> sa.ColumnElement:
     return sa.func.count(sa.case((condition, 1)))
 
 
+def nps_groups(nps: sa.ColumnElement) -> dict[str, sa.ColumnElement]:
+    """Promoter / Passive / Detractor as SQL conditions, from the one definition in analytics.nps."""
+    return {"Promoter": nps >= PROMOTER_FROM, "Passive": nps.between(DETRACTOR_UP_TO + 1, PROMOTER_FROM - 1),
+            "Detractor": nps <= DETRACTOR_UP_TO}
+
+
+def _nps_counts(nps: sa.ColumnElement) -> list[sa.ColumnElement]:
+    """promoters, passives and detractors: the counts analytics.nps works from."""
+    return [_count_if(condition).label(f"{group.lower()}s") for group, condition in nps_groups(nps).items()]
+
+
 def _survey_measures() -> list[sa.ColumnElement]:
     r = survey_responses.c
     return [
         sa.func.count().label("responses"),
-        _count_if(r.nps >= 9).label("promoters"),
-        _count_if(r.nps.between(7, 8)).label("passives"),
-        _count_if(r.nps <= 6).label("detractors"),
+        *_nps_counts(r.nps),
         sa.func.count(r.csat).label("csat_n"),
         _count_if(r.csat >= 4).label("csat_top2"),
         sa.func.count(r.ces).label("ces_n"),
@@ -68,12 +80,6 @@ def _survey_measures() -> list[sa.ColumnElement]:
         sa.func.coalesce(sa.func.sum(r.sentiment * r.sentiment), 0.0).label("sentiment_squares"),
         _count_if(r.sentiment < NEGATIVE_BELOW).label("sentiment_negative"),
     ]
-
-
-def _survey_from() -> sa.FromClause:
-    return (survey_responses
-            .outerjoin(customers, customers.c.customer_id == survey_responses.c.customer_id)
-            .outerjoin(touchpoints, touchpoints.c.touchpoint == survey_responses.c.touchpoint))
 
 
 CUSTOMER_GROUPS = frozenset({"tier", "segment", "region"})
@@ -92,6 +98,11 @@ def _survey_source(filters: Filters, by: tuple[str, ...] = ()) -> sa.FromClause:
     if JOURNEY_GROUPS & set(by):
         source = source.outerjoin(touchpoints, touchpoints.c.touchpoint == survey_responses.c.touchpoint)
     return source
+
+
+def _survey_from() -> sa.FromClause:
+    """survey_responses with both joins, for reads that select customer or journey columns."""
+    return _survey_source(Filters(), (*CUSTOMER_GROUPS, *JOURNEY_GROUPS))
 
 
 def _survey_where(filters: Filters) -> list[sa.ColumnElement]:
@@ -195,7 +206,7 @@ def ticket_outcomes(conn: Connection, filters: Filters, data_end: datetime, slow
     base = [t.resolved_at.is_not(None), t.resolved_at <= data_end - timedelta(days=horizon_days),
             *period_conditions(t.resolved_at, filters), *customer_conditions(filters),
             *channel_conditions(t.channel, filters)]
-    ticket_from = service_tickets.outerjoin(customers, customers.c.customer_id == t.customer_id)
+    ticket_from = _tickets_from()
     spend = (sa.select(speed, sa.func.count(sa.distinct(t.ticket_id)).label("tickets"),
                        sa.func.coalesce(sa.func.sum(purchases.c.amount), 0.0).label("spend"),
                        sa.func.count(sa.distinct(sa.case((purchases.c.order_id.is_not(None), t.ticket_id))))
@@ -205,9 +216,7 @@ def ticket_outcomes(conn: Connection, filters: Filters, data_end: datetime, slow
                                                                   horizon_days))))
              .where(*base).group_by(speed))
     r = survey_responses.c
-    later_nps = (sa.select(speed, _count_if(r.nps >= 9).label("promoters"),
-                           _count_if(r.nps.between(7, 8)).label("passives"),
-                           _count_if(r.nps <= 6).label("detractors"))
+    later_nps = (sa.select(speed, *_nps_counts(r.nps))
                  .select_from(ticket_from.join(survey_responses, sa.and_(
                      r.customer_id == t.customer_id, _after(t.resolved_at, r.submitted_at, horizon_days))))
                  .where(*base).group_by(speed))
@@ -221,7 +230,7 @@ def nps_group_outcomes(conn: Connection, filters: Filters, data_end: datetime, h
     Sums per response first, then per group, so no COUNT(DISTINCT) runs over the answers × orders join.
     """
     r = survey_responses.c
-    group = sa.case((r.nps >= 9, "Promoter"), (r.nps >= 7, "Passive"), else_="Detractor").label("nps_group")
+    group = sa.case(*((condition, name) for name, condition in nps_groups(r.nps).items())).label("nps_group")
     keys = [tier_label(), group] if by_tier else [group]
     source = _survey_source(filters, ("tier",) if by_tier else ())
     later_orders = sa.and_(purchases.c.customer_id == r.customer_id,
@@ -440,9 +449,6 @@ def data_health(conn: Connection, with_imports: bool = True) -> pd.DataFrame:
 
     with_imports=False for read-only warehouses, which have no import log.
     """
-    from data_access.contracts import DATASETS
-    from data_access.schema import TABLES
-
     last_import = dict(conn.execute(sa.select(import_log.c.dataset, sa.func.max(import_log.c.imported_at))
                                     .group_by(import_log.c.dataset)).all()) if with_imports else {}
     rows = []
