@@ -115,16 +115,23 @@ def demo_duckdb_path(tmp_path_factory) -> Path:
     return path
 
 
-@pytest.fixture(scope="session", params=BACKENDS)
-def demo_engine(request, tmp_path_factory):
-    """The demo company on each backend."""
-    if request.param == "duckdb":
-        engine = open_database(f"duckdb:///{request.getfixturevalue('demo_duckdb_path')}")
-        yield engine
-        engine.dispose()
-        return
+@pytest.fixture(scope="session")
+def demo_postgres_url(request, tmp_path_factory) -> str:
+    """A PostgreSQL database holding the demo company, made once per session."""
     made = Databases(tmp_path_factory.mktemp("demo"), request)
-    engine = made.engine(request.param)
+    url = made.url("postgres")
+    engine = open_database(url)
     load_demo(engine)
-    yield engine
+    engine.dispose()
+    yield url
     made.close()
+
+
+@pytest.fixture(scope="session", params=BACKENDS)
+def demo_engine(request):
+    """The demo company on each backend."""
+    url = (f"duckdb:///{request.getfixturevalue('demo_duckdb_path')}" if request.param == "duckdb"
+           else request.getfixturevalue("demo_postgres_url"))
+    engine = open_database(url)
+    yield engine
+    engine.dispose()
