@@ -35,7 +35,7 @@ def _hint(error: Exception) -> str:
     if "does not exist" in text or "not found" in text.lower() or "no such table" in text:
         return (f"{text}. The database lacks a table or column the app reads: run the app once without "
                 "CX_READ_ONLY so it creates its tables, or create the views listed in docs/warehouse.md.")
-    if "lock" in text.lower():
+    if "lock" in text.lower() or "different configuration" in text:
         return (f"{text}. Another process (the running app or an import) holds this DuckDB file: stop it, "
                 "or import through the app's Data page, or use PostgreSQL for several processes.")
     return (f"{text}. Check that the server is running and reachable, that host, port, user, password and "

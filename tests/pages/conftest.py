@@ -11,6 +11,7 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
+from data_access import cache
 from tests.conftest import ROOT
 
 
@@ -28,7 +29,8 @@ def app_on(monkeypatch):
         if page:
             at.switch_page(page).run()
         return at
-    return make
+    yield make
+    cache.release_embedded_file()  # the next test may open the same file with other settings
 
 
 @pytest.fixture(scope="module")
