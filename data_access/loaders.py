@@ -15,6 +15,7 @@ from analytics.sentiment import score_texts
 from data_access import bulk
 from data_access.contracts import Dataset, dataset
 from data_access.mapping import Mapping, lines_to_orders, widen_to_long
+from data_access.queries import FOLLOWUPS
 from data_access.readers import ImportRejected, Source, read_chunks, read_table, source_name
 from data_access.schema import TABLES, app_meta, customers, import_log, touchpoints
 from data_access.validate import map_columns, validate
@@ -201,6 +202,21 @@ def _add_touchpoints(conn: Connection, stages: dict[str, str]) -> None:
         known[touchpoint] = stage
 
 
+def _followups_of(table_name: str) -> list[sa.Table]:
+    return [table for table, _, sources in FOLLOWUPS if table_name in sources]
+
+
+def refresh_followups(conn: Connection, table_name: str) -> None:
+    """Rebuild the pre-aggregated follow-ups that read a changed table, inside the change's transaction.
+
+    A full rebuild: one INSERT…SELECT per table, so they can never disagree with the rows they summarise.
+    """
+    for table, select, sources in FOLLOWUPS:
+        if table_name in sources:
+            conn.execute(sa.delete(table))
+            conn.execute(sa.insert(table).from_select([c.name for c in table.columns], select()))
+
+
 def _log(conn: Connection, report: ImportReport) -> None:
     report.data_version = bump_data_version(conn)
     conn.execute(sa.insert(import_log).values(
@@ -244,6 +260,7 @@ def _write(conn: Connection, contract: Dataset, chunks: Iterator[pd.DataFrame], 
     stage.drop(conn)
     if mapping.wide:
         _add_touchpoints(conn, mapping.wide.stages)
+    refresh_followups(conn, contract.table)
     _log(conn, report)
 
 
@@ -269,8 +286,9 @@ def import_dataset(engine: Engine, dataset_name: str, source: Source, *,
         reason = str(getattr(error, "orig", error)).strip().splitlines()[0]
         raise ImportRejected(label, f"the database refused the rows, so nothing was stored ({reason}).") from None
     if engine.dialect.name == "postgresql":  # fresh statistics, so the next page's plans fit the new rows
-        with engine.begin() as conn:  # the table name comes from the schema registry, quoted by the dialect
-            conn.exec_driver_sql("ANALYZE " + conn.dialect.identifier_preparer.format_table(TABLES[contract.table]))
+        with engine.begin() as conn:  # table names come from the schema registry, quoted by the dialect
+            for table in (TABLES[contract.table], *_followups_of(contract.table)):
+                conn.exec_driver_sql("ANALYZE " + conn.dialect.identifier_preparer.format_table(table))
     if progress:
         progress("Done", 1.0)
     return report
@@ -283,6 +301,7 @@ def remove_dataset(engine: Engine, dataset_name: str) -> ImportReport:
     with engine.begin() as conn:
         removed = conn.execute(sa.select(sa.func.count()).select_from(target)).scalar_one()
         conn.execute(sa.delete(target))
+        refresh_followups(conn, contract.table)
         report = ImportReport(contract.name, "(removed)", rows_read=removed)
         _log(conn, report)
     return report

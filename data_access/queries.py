@@ -21,8 +21,10 @@ from data_access.schema import (
     customers,
     import_log,
     purchases,
+    response_followups,
     service_tickets,
     survey_responses,
+    ticket_followups,
     tier_history,
     touchpoints,
 )
@@ -195,57 +197,90 @@ def _after(moment: sa.ColumnElement, later: sa.ColumnElement, days: int) -> sa.C
     return sa.and_(later > moment, later <= moment + timedelta(days=days))
 
 
+FOLLOWUP_DAYS = 90  # the window after an answer or a ticket that the pre-aggregated follow-ups cover
+
+
+def response_followups_select(days: int = FOLLOWUP_DAYS) -> sa.Select:
+    """Per answer with an NPS: the same customer's orders and spend in the days after it."""
+    r, p = survey_responses.c, purchases.c
+    later_orders = sa.and_(p.customer_id == r.customer_id, _after(r.submitted_at, p.ordered_at, days))
+    return (sa.select(r.response_id, sa.func.count(p.order_id).label("orders_after"),
+                      sa.func.coalesce(sa.func.sum(p.amount), 0.0).label("spend_after"))
+            .select_from(survey_responses.outerjoin(purchases, later_orders))
+            .where(r.nps.is_not(None)).group_by(r.response_id))
+
+
+def ticket_followups_select(days: int = FOLLOWUP_DAYS) -> sa.Select:
+    """Per resolved ticket: the customer's orders and spend, and their answers by NPS group, in the days after."""
+    t, p, r = service_tickets.c, purchases.c, survey_responses.c
+    orders = (sa.select(t.ticket_id, sa.func.count(p.order_id).label("orders_after"),
+                        sa.func.coalesce(sa.func.sum(p.amount), 0.0).label("spend_after"))
+              .select_from(service_tickets.outerjoin(purchases, sa.and_(
+                  p.customer_id == t.customer_id, _after(t.resolved_at, p.ordered_at, days))))
+              .where(t.resolved_at.is_not(None)).group_by(t.ticket_id).subquery("orders_after"))
+    answers = (sa.select(t.ticket_id, *_nps_counts(r.nps))
+               .select_from(service_tickets.join(survey_responses, sa.and_(
+                   r.customer_id == t.customer_id, _after(t.resolved_at, r.submitted_at, days))))
+               .where(t.resolved_at.is_not(None)).group_by(t.ticket_id).subquery("answers_after"))
+    return (sa.select(orders.c.ticket_id, orders.c.orders_after, orders.c.spend_after,
+                      *(sa.func.coalesce(answers.c[group], 0).label(f"{group}_after")
+                        for group in ("promoters", "passives", "detractors")))
+            .select_from(orders.outerjoin(answers, answers.c.ticket_id == orders.c.ticket_id)))
+
+
+FOLLOWUPS = (  # pre-aggregated table, the SELECT that fills it, and the tables whose changes make it stale
+    (response_followups, response_followups_select, frozenset({"survey_responses", "purchases"})),
+    (ticket_followups, ticket_followups_select, frozenset({"service_tickets", "purchases", "survey_responses"})),
+)
+
+
+def _followups(conn: Connection, table: sa.Table, days: int) -> sa.FromClause:
+    """The pre-aggregated table, or its SELECT inline for another window or where it is absent (a warehouse)."""
+    if days == FOLLOWUP_DAYS and sa.inspect(conn).has_table(table.name):
+        return table
+    build = next(select for followups, select, _ in FOLLOWUPS if followups is table)
+    return build(days).subquery(table.name)
+
+
 def ticket_outcomes(conn: Connection, filters: Filters, data_end: datetime, slow_hours: float = SLOW_TICKET_HOURS,
-                    horizon_days: int = 90) -> pd.DataFrame:
+                    horizon_days: int = FOLLOWUP_DAYS) -> pd.DataFrame:
     """Slow vs fast resolution: NPS of later responses and spend in the days after, per ticket.
 
     Only tickets resolved at least horizon_days before the data ends count, so every ticket has a full window.
     """
     t = service_tickets.c
+    followups = _followups(conn, ticket_followups, horizon_days)
+    f = followups.c
     speed = sa.case((t.resolution_hours > slow_hours, "slow"), else_="fast").label("speed")
-    base = [t.resolved_at.is_not(None), t.resolved_at <= data_end - timedelta(days=horizon_days),
-            *period_conditions(t.resolved_at, filters), *customer_conditions(filters),
-            *channel_conditions(t.channel, filters)]
-    ticket_from = _tickets_from()
-    spend = (sa.select(speed, sa.func.count(sa.distinct(t.ticket_id)).label("tickets"),
-                       sa.func.coalesce(sa.func.sum(purchases.c.amount), 0.0).label("spend"),
-                       sa.func.count(sa.distinct(sa.case((purchases.c.order_id.is_not(None), t.ticket_id))))
-                       .label("tickets_followed_by_order"))
-             .select_from(ticket_from.outerjoin(purchases, sa.and_(
-                 purchases.c.customer_id == t.customer_id, _after(t.resolved_at, purchases.c.ordered_at,
-                                                                  horizon_days))))
-             .where(*base).group_by(speed))
-    r = survey_responses.c
-    later_nps = (sa.select(speed, *_nps_counts(r.nps))
-                 .select_from(ticket_from.join(survey_responses, sa.and_(
-                     r.customer_id == t.customer_id, _after(t.resolved_at, r.submitted_at, horizon_days))))
-                 .where(*base).group_by(speed))
-    return _frame(conn, spend).merge(_frame(conn, later_nps), on="speed", how="outer").sort_values("speed")
+    statement = (sa.select(speed, sa.func.count().label("tickets"),
+                           sa.func.coalesce(sa.func.sum(f.spend_after), 0.0).label("spend"),
+                           _count_if(f.orders_after > 0).label("tickets_followed_by_order"),
+                           *(sa.func.coalesce(sa.func.sum(f[f"{group}_after"]), 0).label(group)
+                             for group in ("promoters", "passives", "detractors")))
+                 .select_from(_tickets_from(filters).join(followups, f.ticket_id == t.ticket_id))
+                 .where(t.resolved_at <= data_end - timedelta(days=horizon_days),
+                        *period_conditions(t.resolved_at, filters), *customer_conditions(filters),
+                        *channel_conditions(t.channel, filters))
+                 .group_by(speed).order_by(speed))
+    return _frame(conn, statement)
 
 
-def nps_group_outcomes(conn: Connection, filters: Filters, data_end: datetime, horizon_days: int = 90,
+def nps_group_outcomes(conn: Connection, filters: Filters, data_end: datetime, horizon_days: int = FOLLOWUP_DAYS,
                        by_tier: bool = True) -> pd.DataFrame:
-    """Per tier and NPS group: responses, spend in the days after, and responses followed by an order.
-
-    Sums per response first, then per group, so no COUNT(DISTINCT) runs over the answers × orders join.
-    """
+    """Per tier and NPS group: responses, spend in the days after, and responses followed by an order."""
     r = survey_responses.c
+    followups = _followups(conn, response_followups, horizon_days)
+    f = followups.c
     group = sa.case(*((condition, name) for name, condition in nps_groups(r.nps).items())).label("nps_group")
     keys = [tier_label(), group] if by_tier else [group]
     source = _survey_source(filters, ("tier",) if by_tier else ())
-    later_orders = sa.and_(purchases.c.customer_id == r.customer_id,
-                           _after(r.submitted_at, purchases.c.ordered_at, horizon_days))
-    per_response = (
-        sa.select(r.response_id, *keys, sa.func.coalesce(sa.func.sum(purchases.c.amount), 0.0).label("spend"),
-                  sa.func.count(purchases.c.order_id).label("orders"))
-        .select_from(source.outerjoin(purchases, later_orders))
-        .where(r.nps.is_not(None), r.submitted_at <= data_end - timedelta(days=horizon_days), *_survey_where(filters))
-        .group_by(r.response_id, *keys).subquery("per_response"))
-    outer = [per_response.c[key.name] for key in keys]
-    statement = (sa.select(*outer, sa.func.count().label("responses"),
-                           sa.func.coalesce(sa.func.sum(per_response.c.spend), 0.0).label("spend"),
-                           _count_if(per_response.c.orders > 0).label("responses_followed_by_order"))
-                 .group_by(*outer).order_by(*outer))
+    statement = (sa.select(*keys, sa.func.count().label("responses"),
+                           sa.func.coalesce(sa.func.sum(f.spend_after), 0.0).label("spend"),
+                           _count_if(f.orders_after > 0).label("responses_followed_by_order"))
+                 .select_from(source.join(followups, f.response_id == r.response_id))
+                 .where(r.nps.is_not(None), r.submitted_at <= data_end - timedelta(days=horizon_days),
+                        *_survey_where(filters))
+                 .group_by(*keys).order_by(*keys))
     return _frame(conn, statement)
 
 
@@ -399,7 +434,10 @@ def _tickets_where(filters: Filters) -> list[sa.ColumnElement]:
             *channel_conditions(t.channel, filters)]
 
 
-def _tickets_from() -> sa.FromClause:
+def _tickets_from(filters: Filters) -> sa.FromClause:
+    """service_tickets, joined to customers only when a customer filter needs them (never changes the rows)."""
+    if not customer_conditions(filters):
+        return service_tickets
     return service_tickets.outerjoin(customers, customers.c.customer_id == service_tickets.c.customer_id)
 
 
@@ -407,7 +445,7 @@ def tickets_by_month(conn: Connection, filters: Filters, by: str = "channel") ->
     """Tickets opened per month and group (channel, category or priority)."""
     month = month_start(service_tickets.c.opened_at).label("month")
     group = _ticket_group(by)
-    statement = (sa.select(month, group, sa.func.count().label("tickets")).select_from(_tickets_from())
+    statement = (sa.select(month, group, sa.func.count().label("tickets")).select_from(_tickets_from(filters))
                  .where(*_tickets_where(filters)).group_by(month, group).order_by(month, group))
     return _frame(conn, statement)
 
@@ -422,7 +460,7 @@ def ticket_service_levels(conn: Connection, filters: Filters, by: str = "channel
                            median(t.resolution_hours).label("median_resolution_hours"),
                            _count_if(t.resolution_hours > slow_hours).label("slow"),
                            sa.func.count(t.csat).label("csat_n"), _count_if(t.csat >= 4).label("csat_top2"))
-                 .select_from(_tickets_from()).where(*_tickets_where(filters)).group_by(group).order_by(group))
+                 .select_from(_tickets_from(filters)).where(*_tickets_where(filters)).group_by(group).order_by(group))
     return _frame(conn, statement)
 
 
@@ -433,7 +471,7 @@ def backlog_by_month(conn: Connection, filters: Filters, month_ends: list[dateti
     open_then = sa.and_(t.opened_at <= ends.c.month_end,
                         sa.or_(t.resolved_at.is_(None), t.resolved_at > ends.c.month_end))
     statement = (sa.select(ends.c.month_end, sa.func.count(t.ticket_id).label("open_tickets"))
-                 .select_from(ends.outerjoin(_tickets_from(), sa.and_(
+                 .select_from(ends.outerjoin(_tickets_from(filters), sa.and_(
                      open_then, *customer_conditions(filters), *channel_conditions(t.channel, filters))))
                  .group_by(ends.c.month_end).order_by(ends.c.month_end))
     return _frame(conn, statement)

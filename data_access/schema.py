@@ -78,6 +78,25 @@ purchases = sa.Table(
     sa.Column("points_redeemed", sa.Integer),
 )
 
+# Pre-aggregated at import (data_access.loaders.refresh_followups): what followed each answer and each ticket
+# within queries.FOLLOWUP_DAYS, so the pages never join answers or tickets with orders (bench/README.md).
+response_followups = sa.Table(
+    "response_followups", metadata,
+    sa.Column("response_id", sa.String, primary_key=True),
+    sa.Column("orders_after", sa.Integer, nullable=False),
+    sa.Column("spend_after", sa.Double, nullable=False),
+)
+
+ticket_followups = sa.Table(
+    "ticket_followups", metadata,
+    sa.Column("ticket_id", sa.String, primary_key=True),
+    sa.Column("orders_after", sa.Integer, nullable=False),
+    sa.Column("spend_after", sa.Double, nullable=False),
+    sa.Column("promoters_after", sa.Integer, nullable=False),
+    sa.Column("passives_after", sa.Integer, nullable=False),
+    sa.Column("detractors_after", sa.Integer, nullable=False),
+)
+
 import_log = sa.Table(
     "import_log", metadata,
     sa.Column("import_id", sa.String, primary_key=True),

@@ -1,0 +1,42 @@
+"""Pre-aggregated follow-ups: what each answer and each ticket was followed by (orders, spend, later answers).
+
+The loader rebuilds them in every import's transaction (data_access.loaders.refresh_followups); this
+migration fills them once from the rows already stored, with that same function.
+
+Revision ID: 0003
+Revises: 0002
+"""
+
+import sqlalchemy as sa
+from alembic import op
+
+revision = "0003"
+down_revision = "0002"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    op.create_table(
+        "response_followups",
+        sa.Column("response_id", sa.String, primary_key=True),
+        sa.Column("orders_after", sa.Integer, nullable=False),
+        sa.Column("spend_after", sa.Double, nullable=False),
+    )
+    op.create_table(
+        "ticket_followups",
+        sa.Column("ticket_id", sa.String, primary_key=True),
+        sa.Column("orders_after", sa.Integer, nullable=False),
+        sa.Column("spend_after", sa.Double, nullable=False),
+        sa.Column("promoters_after", sa.Integer, nullable=False),
+        sa.Column("passives_after", sa.Integer, nullable=False),
+        sa.Column("detractors_after", sa.Integer, nullable=False),
+    )
+    from data_access.loaders import refresh_followups  # the one definition, so the filled rows match imports
+
+    refresh_followups(op.get_bind(), "purchases")
+
+
+def downgrade() -> None:
+    op.drop_table("ticket_followups")
+    op.drop_table("response_followups")
