@@ -47,19 +47,19 @@ def tier_label() -> sa.ColumnElement:
     return sa.func.coalesce(customers.c.tier, sa.literal(NO_TIER)).label("tier")
 
 
-def customer_conditions(filters: Filters) -> list[sa.ColumnElement]:
-    """Conditions on the customers table for tier, segment and region."""
+def customer_conditions(filters: Filters, columns: sa.ColumnCollection = customers.c) -> list[sa.ColumnElement]:
+    """Conditions for tier, segment and region, on the customers table or on a table that copies those columns."""
     conditions = []
     if filters.tiers:
         named = [t for t in filters.tiers if t != NO_TIER]
-        tier_in = [customers.c.tier.in_(named)] if named else []
+        tier_in = [columns.tier.in_(named)] if named else []
         if NO_TIER in filters.tiers:
-            tier_in.append(customers.c.tier.is_(None))
+            tier_in.append(columns.tier.is_(None))
         conditions.append(sa.or_(*tier_in))
     if filters.segments:
-        conditions.append(customers.c.segment.in_(filters.segments))
+        conditions.append(columns.segment.in_(filters.segments))
     if filters.regions:
-        conditions.append(customers.c.region.in_(filters.regions))
+        conditions.append(columns.region.in_(filters.regions))
     return conditions
 
 

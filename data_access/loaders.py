@@ -15,7 +15,7 @@ from analytics.sentiment import score_texts
 from data_access import bulk
 from data_access.contracts import Dataset, dataset
 from data_access.mapping import Mapping, lines_to_orders, widen_to_long
-from data_access.queries import FOLLOWUPS
+from data_access.queries import PRE_AGGREGATES
 from data_access.readers import ImportRejected, Source, read_chunks, read_table, source_name
 from data_access.schema import TABLES, app_meta, customers, import_log, touchpoints
 from data_access.validate import map_columns, validate
@@ -202,16 +202,16 @@ def _add_touchpoints(conn: Connection, stages: dict[str, str]) -> None:
         known[touchpoint] = stage
 
 
-def _followups_of(table_name: str) -> list[sa.Table]:
-    return [table for table, _, sources in FOLLOWUPS if table_name in sources]
+def _pre_aggregates_of(table_name: str) -> list[sa.Table]:
+    return [table for table, _, sources in PRE_AGGREGATES if table_name in sources]
 
 
-def refresh_followups(conn: Connection, table_name: str) -> None:
-    """Rebuild the pre-aggregated follow-ups that read a changed table, inside the change's transaction.
+def refresh_pre_aggregates(conn: Connection, table_name: str) -> None:
+    """Rebuild the pre-aggregated tables that read a changed table, inside the change's transaction.
 
-    A full rebuild: one INSERT…SELECT per table, so they can never disagree with the rows they summarise.
+    A full rebuild, one INSERT…SELECT each, so they can never disagree with the rows they summarise.
     """
-    for table, select, sources in FOLLOWUPS:
+    for table, select, sources in PRE_AGGREGATES:
         if table_name in sources:
             conn.execute(sa.delete(table))
             conn.execute(sa.insert(table).from_select([c.name for c in table.columns], select()))
@@ -260,7 +260,7 @@ def _write(conn: Connection, contract: Dataset, chunks: Iterator[pd.DataFrame], 
     stage.drop(conn)
     if mapping.wide:
         _add_touchpoints(conn, mapping.wide.stages)
-    refresh_followups(conn, contract.table)
+    refresh_pre_aggregates(conn, contract.table)
     _log(conn, report)
 
 
@@ -287,7 +287,7 @@ def import_dataset(engine: Engine, dataset_name: str, source: Source, *,
         raise ImportRejected(label, f"the database refused the rows, so nothing was stored ({reason}).") from None
     if engine.dialect.name == "postgresql":  # fresh statistics, so the next page's plans fit the new rows
         with engine.begin() as conn:  # table names come from the schema registry, quoted by the dialect
-            for table in (TABLES[contract.table], *_followups_of(contract.table)):
+            for table in (TABLES[contract.table], *_pre_aggregates_of(contract.table)):
                 conn.exec_driver_sql("ANALYZE " + conn.dialect.identifier_preparer.format_table(table))
     if progress:
         progress("Done", 1.0)
@@ -301,7 +301,7 @@ def remove_dataset(engine: Engine, dataset_name: str) -> ImportReport:
     with engine.begin() as conn:
         removed = conn.execute(sa.select(sa.func.count()).select_from(target)).scalar_one()
         conn.execute(sa.delete(target))
-        refresh_followups(conn, contract.table)
+        refresh_pre_aggregates(conn, contract.table)
         report = ImportReport(contract.name, "(removed)", rows_read=removed)
         _log(conn, report)
     return report

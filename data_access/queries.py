@@ -20,6 +20,7 @@ from data_access.schema import (
     app_meta,
     customers,
     import_log,
+    order_days,
     purchases,
     response_followups,
     service_tickets,
@@ -82,6 +83,17 @@ def _survey_measures() -> list[sa.ColumnElement]:
         sa.func.coalesce(sa.func.sum(r.sentiment * r.sentiment), 0.0).label("sentiment_squares"),
         _count_if(r.sentiment < NEGATIVE_BELOW).label("sentiment_negative"),
     ]
+
+
+def _with_customers(table: sa.Table, customer_id: sa.ColumnElement, filters: Filters) -> sa.FromClause:
+    """The table, outer-joined to customers only when a customer filter needs them.
+
+    The join is on the customers' key, so it never changes the rows: leaving it out changes no number and
+    saves a hash join over every row read (bench/README.md, fixes 1 and 2).
+    """
+    if not customer_conditions(filters):
+        return table
+    return table.outerjoin(customers, customers.c.customer_id == customer_id)
 
 
 CUSTOMER_GROUPS = frozenset({"tier", "segment", "region"})
@@ -228,18 +240,31 @@ def ticket_followups_select(days: int = FOLLOWUP_DAYS) -> sa.Select:
             .select_from(orders.outerjoin(answers, answers.c.ticket_id == orders.c.ticket_id)))
 
 
-FOLLOWUPS = (  # pre-aggregated table, the SELECT that fills it, and the tables whose changes make it stale
+def order_days_select() -> sa.Select:
+    """Points per day, channel and customer attributes (tier, segment, region as the customer has them now)."""
+    p, c = purchases.c, customers.c
+    day = sa.cast(sa.cast(p.ordered_at, sa.Date), sa.DateTime).label("day")
+    keys = [day, p.channel, c.tier, c.segment, c.region]
+    return (sa.select(*keys, sa.func.coalesce(sa.func.sum(p.points_earned), 0).label("points_earned"),
+                      sa.func.coalesce(sa.func.sum(p.points_redeemed), 0).label("points_redeemed"))
+            .select_from(purchases.outerjoin(customers, c.customer_id == p.customer_id)).group_by(*keys))
+
+
+PRE_AGGREGATES = (  # table, the SELECT that fills it, and the tables whose changes make it stale
     (response_followups, response_followups_select, frozenset({"survey_responses", "purchases"})),
     (ticket_followups, ticket_followups_select, frozenset({"service_tickets", "purchases", "survey_responses"})),
+    (order_days, order_days_select, frozenset({"purchases", "customers"})),
 )
 
 
-def _followups(conn: Connection, table: sa.Table, days: int) -> sa.FromClause:
-    """The pre-aggregated table, or its SELECT inline for another window or where it is absent (a warehouse)."""
-    if days == FOLLOWUP_DAYS and sa.inspect(conn).has_table(table.name):
+def _pre_aggregated(conn: Connection, table: sa.Table, inline: sa.Select, fits: bool = True) -> sa.FromClause:
+    """The pre-aggregated table where it exists and fits the read, else the SELECT that fills it, inline.
+
+    Inline covers a warehouse that has not materialised the table, and a window other than the stored one.
+    """
+    if fits and sa.inspect(conn).has_table(table.name):
         return table
-    build = next(select for followups, select, _ in FOLLOWUPS if followups is table)
-    return build(days).subquery(table.name)
+    return inline.subquery(table.name)
 
 
 def ticket_outcomes(conn: Connection, filters: Filters, data_end: datetime, slow_hours: float = SLOW_TICKET_HOURS,
@@ -249,7 +274,8 @@ def ticket_outcomes(conn: Connection, filters: Filters, data_end: datetime, slow
     Only tickets resolved at least horizon_days before the data ends count, so every ticket has a full window.
     """
     t = service_tickets.c
-    followups = _followups(conn, ticket_followups, horizon_days)
+    followups = _pre_aggregated(conn, ticket_followups, ticket_followups_select(horizon_days),
+                                fits=horizon_days == FOLLOWUP_DAYS)
     f = followups.c
     speed = sa.case((t.resolution_hours > slow_hours, "slow"), else_="fast").label("speed")
     statement = (sa.select(speed, sa.func.count().label("tickets"),
@@ -269,7 +295,8 @@ def nps_group_outcomes(conn: Connection, filters: Filters, data_end: datetime, h
                        by_tier: bool = True) -> pd.DataFrame:
     """Per tier and NPS group: responses, spend in the days after, and responses followed by an order."""
     r = survey_responses.c
-    followups = _followups(conn, response_followups, horizon_days)
+    followups = _pre_aggregated(conn, response_followups, response_followups_select(horizon_days),
+                                fits=horizon_days == FOLLOWUP_DAYS)
     f = followups.c
     group = sa.case(*((condition, name) for name, condition in nps_groups(r.nps).items())).label("nps_group")
     keys = [tier_label(), group] if by_tier else [group]
@@ -285,16 +312,14 @@ def nps_group_outcomes(conn: Connection, filters: Filters, data_end: datetime, h
 
 
 def points_by_month(conn: Connection, filters: Filters) -> pd.DataFrame:
-    """Points earned and redeemed per month."""
-    p = purchases.c
-    month = month_start(p.ordered_at).label("month")
-    source = (purchases.outerjoin(customers, customers.c.customer_id == p.customer_id)
-              if customer_conditions(filters) else purchases)
-    statement = (sa.select(month, sa.func.coalesce(sa.func.sum(p.points_earned), 0).label("points_earned"),
-                           sa.func.coalesce(sa.func.sum(p.points_redeemed), 0).label("points_redeemed"))
-                 .select_from(source)
-                 .where(*period_conditions(p.ordered_at, filters), *customer_conditions(filters),
-                        *channel_conditions(p.channel, filters))
+    """Points earned and redeemed per month (from the points per day pre-aggregated at import)."""
+    days = _pre_aggregated(conn, order_days, order_days_select())
+    d = days.c
+    month = month_start(d.day).label("month")
+    statement = (sa.select(month, sa.func.coalesce(sa.func.sum(d.points_earned), 0).label("points_earned"),
+                           sa.func.coalesce(sa.func.sum(d.points_redeemed), 0).label("points_redeemed"))
+                 .where(*period_conditions(d.day, filters), *customer_conditions(filters, d),
+                        *channel_conditions(d.channel, filters))
                  .group_by(month).order_by(month))
     return _frame(conn, statement)
 
@@ -348,13 +373,13 @@ def _events(filters: Filters) -> sa.Subquery:
 
     def of(table, customer, moment, label, channel):
         return (sa.select(customer.label("customer_id"), moment.label("at"), label.label("event"))
-                .select_from(table.outerjoin(customers, customers.c.customer_id == customer))
+                .select_from(_with_customers(table, customer, filters))
                 .where(*period_conditions(moment, filters), *customer_conditions(filters),
                        *channel_conditions(channel, filters)))
 
     surveys = (sa.select(r.customer_id, r.submitted_at.label("at"),
                          sa.func.coalesce(touchpoints.c.stage, sa.literal("Other feedback")).label("event"))
-               .select_from(_survey_from()).where(*_survey_where(filters)))
+               .select_from(_survey_source(filters, ("stage",))).where(*_survey_where(filters)))
     return sa.union_all(surveys, of(service_tickets, t.customer_id, t.opened_at, sa.literal("Support ticket"),
                                     t.channel),
                         of(purchases, p.customer_id, p.ordered_at, sa.literal("Order"), p.channel)).subquery("events")
@@ -389,7 +414,7 @@ def touchpoint_drivers(conn: Connection, filters: Filters) -> pd.DataFrame:
     r = survey_responses.c
     per_touchpoint = (sa.select(r.customer_id, r.touchpoint, sa.func.avg(r.csat).label("csat"),
                                 sa.func.sum(r.nps).label("nps_sum"), sa.func.count(r.nps).label("nps_n"))
-                      .select_from(_survey_from()).where(*_survey_where(filters))
+                      .select_from(_survey_source(filters)).where(*_survey_where(filters))
                       .group_by(r.customer_id, r.touchpoint).subquery("per_touchpoint"))
     per_customer = (sa.select(per_touchpoint.c.customer_id, sa.func.sum(per_touchpoint.c.nps_sum).label("all_sum"),
                               sa.func.sum(per_touchpoint.c.nps_n).label("all_n"),
@@ -412,7 +437,7 @@ def touchpoints_per_customer(conn: Connection, filters: Filters) -> pd.DataFrame
     """How many touchpoints each respondent rated, as a distribution (to judge what a driver model can do)."""
     r = survey_responses.c
     rated = (sa.select(r.customer_id, sa.func.count(sa.distinct(r.touchpoint)).label("touchpoints"))
-             .select_from(_survey_from()).where(*_survey_where(filters)).group_by(r.customer_id).subquery())
+             .select_from(_survey_source(filters)).where(*_survey_where(filters)).group_by(r.customer_id).subquery())
     statement = (sa.select(rated.c.touchpoints, sa.func.count().label("customers"))
                  .group_by(rated.c.touchpoints).order_by(rated.c.touchpoints))
     return _frame(conn, statement)
@@ -435,10 +460,7 @@ def _tickets_where(filters: Filters) -> list[sa.ColumnElement]:
 
 
 def _tickets_from(filters: Filters) -> sa.FromClause:
-    """service_tickets, joined to customers only when a customer filter needs them (never changes the rows)."""
-    if not customer_conditions(filters):
-        return service_tickets
-    return service_tickets.outerjoin(customers, customers.c.customer_id == service_tickets.c.customer_id)
+    return _with_customers(service_tickets, service_tickets.c.customer_id, filters)
 
 
 def tickets_by_month(conn: Connection, filters: Filters, by: str = "channel") -> pd.DataFrame:

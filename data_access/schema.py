@@ -78,8 +78,8 @@ purchases = sa.Table(
     sa.Column("points_redeemed", sa.Integer),
 )
 
-# Pre-aggregated at import (data_access.loaders.refresh_followups): what followed each answer and each ticket
-# within queries.FOLLOWUP_DAYS, so the pages never join answers or tickets with orders (bench/README.md).
+# Pre-aggregated at import (data_access.loaders.refresh_pre_aggregates, queries.PRE_AGGREGATES). What followed
+# each answer and each ticket within queries.FOLLOWUP_DAYS, so no page joins answers or tickets with orders.
 response_followups = sa.Table(
     "response_followups", metadata,
     sa.Column("response_id", sa.String, primary_key=True),
@@ -95,6 +95,19 @@ ticket_followups = sa.Table(
     sa.Column("promoters_after", sa.Integer, nullable=False),
     sa.Column("passives_after", sa.Integer, nullable=False),
     sa.Column("detractors_after", sa.Integer, nullable=False),
+)
+
+# Loyalty points per day (midnight), channel and the customer attributes the filters use: the points chart
+# over all history reads this instead of every order.
+order_days = sa.Table(
+    "order_days", metadata,
+    sa.Column("day", sa.DateTime, nullable=False),
+    sa.Column("channel", sa.String),
+    sa.Column("tier", sa.String),
+    sa.Column("segment", sa.String),
+    sa.Column("region", sa.String),
+    sa.Column("points_earned", sa.BigInteger, nullable=False),
+    sa.Column("points_redeemed", sa.BigInteger, nullable=False),
 )
 
 import_log = sa.Table(

@@ -1,6 +1,6 @@
-"""Pre-aggregated follow-ups: what each answer and each ticket was followed by (orders, spend, later answers).
+"""Pre-aggregated tables: what followed each answer and each ticket, and loyalty points per day.
 
-The loader rebuilds them in every import's transaction (data_access.loaders.refresh_followups); this
+The loader rebuilds them in every import's transaction (data_access.loaders.refresh_pre_aggregates); this
 migration fills them once from the rows already stored, with that same function.
 
 Revision ID: 0003
@@ -32,11 +32,22 @@ def upgrade() -> None:
         sa.Column("passives_after", sa.Integer, nullable=False),
         sa.Column("detractors_after", sa.Integer, nullable=False),
     )
-    from data_access.loaders import refresh_followups  # the one definition, so the filled rows match imports
+    op.create_table(
+        "order_days",
+        sa.Column("day", sa.DateTime, nullable=False),
+        sa.Column("channel", sa.String),
+        sa.Column("tier", sa.String),
+        sa.Column("segment", sa.String),
+        sa.Column("region", sa.String),
+        sa.Column("points_earned", sa.BigInteger, nullable=False),
+        sa.Column("points_redeemed", sa.BigInteger, nullable=False),
+    )
+    from data_access.loaders import refresh_pre_aggregates  # the one definition, so these rows match imports'
 
-    refresh_followups(op.get_bind(), "purchases")
+    refresh_pre_aggregates(op.get_bind(), "purchases")  # every pre-aggregate reads purchases
 
 
 def downgrade() -> None:
+    op.drop_table("order_days")
     op.drop_table("ticket_followups")
     op.drop_table("response_followups")
