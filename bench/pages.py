@@ -103,14 +103,13 @@ def capturing(engine: sa.Engine, statements: list[tuple[str, Any]]):
 
 
 def _app_reads(engine: sa.Engine, calls: list[Call]) -> list[float]:
-    """As data_access.cache runs them: a connection per read (NullPool opens the DuckDB file each time)."""
-    from data_access.cache import READS
+    """As data_access.cache runs them (cache.run_read: on DuckDB, the connection shared by close reads)."""
+    from data_access.cache import READS, run_read
 
     seconds = []
     for name, args, kwargs in calls:
         def read(name=name, args=args, kwargs=kwargs):
-            with engine.connect() as conn:
-                return READS[name](conn, *args, **kwargs)
+            return run_read(engine, lambda conn: READS[name](conn, *args, **kwargs))
         seconds.append(timed(read)[0])
     return seconds
 

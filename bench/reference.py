@@ -122,14 +122,15 @@ class PandasSource:
 
 
 class EngineSource:
-    """The app's way: named queries aggregating in the engine, a connection per read as data_access.cache does."""
+    """The app's way: named queries aggregating in the engine, run as data_access.cache runs every read."""
 
     def __init__(self, url: str):
         self.engine = create_engine(url)
 
     def _read(self, query, *args, **kwargs) -> pd.DataFrame:
-        with self.engine.connect() as conn:
-            return query(conn, *args, **kwargs)
+        from data_access.cache import run_read
+
+        return run_read(self.engine, lambda conn: query(conn, *args, **kwargs))
 
     def survey_counts(self, filters: Filters, by: tuple[str, ...] = ()) -> pd.DataFrame:
         return self._read(queries.survey_counts, filters, by=by)

@@ -280,18 +280,19 @@ def tier_kpi_grid(tiers: pd.DataFrame, metrics: list[tuple[str, str, str]], titl
     fig = make_subplots(rows=rows, cols=columns, subplot_titles=[label for _, label, _ in metrics],
                         vertical_spacing=0.2, horizontal_spacing=0.06)
     colours = [TIER_COLOURS.get(t, MUTED) for t in tiers["tier"]]
+    bars, axes = [], {}  # named axes, added at once: per-cell row/col calls look the grid up every time
     for i, (column, label, number_format) in enumerate(metrics):
         values = tiers[column].astype("float64")
-        cell = {"row": i // columns + 1, "col": i % columns + 1}
-        fig.add_trace(go.Bar(x=tiers["tier"], y=values, marker_color=colours, showlegend=False,
-                             text=["–" if pd.isna(v) else number_format.format(v) for v in values],
-                             textposition="outside", cliponaxis=False,
-                             hovertemplate=f"%{{x}}: %{{text}} {label}<extra></extra>"), **cell)
+        axis = str(i + 1) if i else ""  # make_subplots numbers its axes row by row
+        bars.append(go.Bar(x=tiers["tier"], y=values, marker_color=colours, showlegend=False, xaxis=f"x{axis}",
+                           yaxis=f"y{axis}", text=["–" if pd.isna(v) else number_format.format(v) for v in values],
+                           textposition="outside", cliponaxis=False,
+                           hovertemplate=f"%{{x}}: %{{text}} {label}<extra></extra>"))
         low, high = min(0.0, float(values.min(skipna=True) or 0)), max(0.0, float(values.max(skipna=True) or 0))
-        fig.update_yaxes(range=[low * 1.25, high * 1.25 or 1], **cell)
-    fig.update_yaxes(showticklabels=False)
+        axes[f"yaxis{axis}"] = dict(range=[low * 1.25, high * 1.25 or 1], showticklabels=False)
+    fig.add_traces(bars)
     fig.update_annotations(font_size=14)
-    return style(fig, title, subtitle, height=240 + 230 * rows).update_layout(margin_t=115)
+    return style(fig, title, subtitle, height=240 + 230 * rows).update_layout(margin_t=115, **axes)
 
 
 def migration_heatmap(matrix: pd.DataFrame, first: str, second: str, title: str, subtitle: str) -> go.Figure:

@@ -112,8 +112,11 @@ def engine() -> Engine:
 
 
 def _with_connection(read: Callable[[Connection], Any]) -> Any:
-    """Run a read; a driver error becomes a DatabaseError that says what to check."""
-    database = engine()
+    return run_read(engine(), read)
+
+
+def run_read(database: Engine, read: Callable[[Connection], Any]) -> Any:
+    """Run a read as every page does; a driver error becomes a DatabaseError that says what to check."""
     try:
         if isinstance(database.pool, NullPool):  # an embedded file; server databases pool their own connections
             return _shared.run(database, read)

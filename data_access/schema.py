@@ -33,7 +33,7 @@ touchpoints = sa.Table(
 
 survey_responses = sa.Table(
     "survey_responses", metadata,
-    sa.Column("response_id", sa.String, primary_key=True),
+    sa.Column("response_id", sa.String, nullable=False),
     sa.Column("customer_id", sa.String, nullable=False),
     sa.Column("submitted_at", sa.DateTime, nullable=False),
     sa.Column("touchpoint", sa.String, nullable=False),
@@ -49,7 +49,7 @@ survey_responses = sa.Table(
 
 service_tickets = sa.Table(
     "service_tickets", metadata,
-    sa.Column("ticket_id", sa.String, primary_key=True),
+    sa.Column("ticket_id", sa.String, nullable=False),
     sa.Column("customer_id", sa.String, nullable=False),
     sa.Column("opened_at", sa.DateTime, nullable=False),
     sa.Column("first_response_at", sa.DateTime),
@@ -80,16 +80,18 @@ purchases = sa.Table(
 
 # Pre-aggregated at import (data_access.loaders.refresh_pre_aggregates, queries.PRE_AGGREGATES). What followed
 # each answer and each ticket within queries.FOLLOWUP_DAYS, so no page joins answers or tickets with orders.
+# No primary keys: the GROUP BY that fills them makes the keys unique, and on DuckDB an index turns each
+# rebuild's commit from 0.01 s into 13 s at scale 1m.
 response_followups = sa.Table(
     "response_followups", metadata,
-    sa.Column("response_id", sa.String, primary_key=True),
+    sa.Column("response_id", sa.String, nullable=False),
     sa.Column("orders_after", sa.Integer, nullable=False),
     sa.Column("spend_after", sa.Double, nullable=False),
 )
 
 ticket_followups = sa.Table(
     "ticket_followups", metadata,
-    sa.Column("ticket_id", sa.String, primary_key=True),
+    sa.Column("ticket_id", sa.String, nullable=False),
     sa.Column("orders_after", sa.Integer, nullable=False),
     sa.Column("spend_after", sa.Double, nullable=False),
     sa.Column("promoters_after", sa.Integer, nullable=False),

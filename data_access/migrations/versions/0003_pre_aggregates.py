@@ -19,13 +19,13 @@ depends_on = None
 def upgrade() -> None:
     op.create_table(
         "response_followups",
-        sa.Column("response_id", sa.String, primary_key=True),
+        sa.Column("response_id", sa.String, nullable=False),
         sa.Column("orders_after", sa.Integer, nullable=False),
         sa.Column("spend_after", sa.Double, nullable=False),
     )
     op.create_table(
         "ticket_followups",
-        sa.Column("ticket_id", sa.String, primary_key=True),
+        sa.Column("ticket_id", sa.String, nullable=False),
         sa.Column("orders_after", sa.Integer, nullable=False),
         sa.Column("spend_after", sa.Double, nullable=False),
         sa.Column("promoters_after", sa.Integer, nullable=False),
