@@ -5,6 +5,7 @@ The only module in data_access that imports Streamlit.
 
 from __future__ import annotations
 
+import atexit
 import threading
 import time
 from collections.abc import Callable
@@ -91,12 +92,15 @@ class SharedConnection:
             self._close()
 
     def _close(self) -> None:
+        if self._timer is not None:
+            self._timer.cancel()
         if self._conn is not None:
             self._conn.close()
         self._conn = self._engine = None
 
 
 _shared = SharedConnection()
+atexit.register(_shared.close)  # close the file cleanly, before the interpreter tears DuckDB's objects down
 
 
 def release_embedded_file() -> None:
