@@ -202,8 +202,9 @@ def _add_touchpoints(conn: Connection, stages: dict[str, str]) -> None:
         known[touchpoint] = stage
 
 
-def _pre_aggregates_of(table_name: str) -> list[sa.Table]:
-    return [table for table, _, sources in PRE_AGGREGATES if table_name in sources]
+def _stale_after(table_name: str) -> list[tuple[sa.Table, Callable[[], sa.Select]]]:
+    """The pre-aggregated tables that read a table, with the SELECT that fills each."""
+    return [(table, select) for table, select, sources in PRE_AGGREGATES if table_name in sources]
 
 
 def refresh_pre_aggregates(conn: Connection, table_name: str) -> None:
@@ -211,10 +212,9 @@ def refresh_pre_aggregates(conn: Connection, table_name: str) -> None:
 
     A full rebuild, one INSERT…SELECT each, so they can never disagree with the rows they summarise.
     """
-    for table, select, sources in PRE_AGGREGATES:
-        if table_name in sources:
-            conn.execute(sa.delete(table))
-            conn.execute(sa.insert(table).from_select([c.name for c in table.columns], select()))
+    for table, select in _stale_after(table_name):
+        conn.execute(sa.delete(table))
+        conn.execute(sa.insert(table).from_select([c.name for c in table.columns], select()))
 
 
 def _log(conn: Connection, report: ImportReport) -> None:
@@ -287,7 +287,7 @@ def import_dataset(engine: Engine, dataset_name: str, source: Source, *,
         raise ImportRejected(label, f"the database refused the rows, so nothing was stored ({reason}).") from None
     if engine.dialect.name == "postgresql":  # fresh statistics, so the next page's plans fit the new rows
         with engine.begin() as conn:  # table names come from the schema registry, quoted by the dialect
-            for table in (TABLES[contract.table], *_pre_aggregates_of(contract.table)):
+            for table in (TABLES[contract.table], *(table for table, _ in _stale_after(contract.table))):
                 conn.exec_driver_sql("ANALYZE " + conn.dialect.identifier_preparer.format_table(table))
     if progress:
         progress("Done", 1.0)

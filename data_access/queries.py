@@ -63,9 +63,12 @@ def nps_groups(nps: sa.ColumnElement) -> dict[str, sa.ColumnElement]:
             "Detractor": nps <= DETRACTOR_UP_TO}
 
 
+NPS_COUNTS = ("promoters", "passives", "detractors")  # the counts analytics.nps works from, as columns
+
+
 def _nps_counts(nps: sa.ColumnElement) -> list[sa.ColumnElement]:
-    """promoters, passives and detractors: the counts analytics.nps works from."""
-    return [_count_if(condition).label(f"{group.lower()}s") for group, condition in nps_groups(nps).items()]
+    return [_count_if(condition).label(name) for name, condition in zip(NPS_COUNTS, nps_groups(nps).values(),
+                                                                          strict=True)]
 
 
 def _survey_measures() -> list[sa.ColumnElement]:
@@ -236,7 +239,7 @@ def ticket_followups_select(days: int = FOLLOWUP_DAYS) -> sa.Select:
                .where(t.resolved_at.is_not(None)).group_by(t.ticket_id).subquery("answers_after"))
     return (sa.select(orders.c.ticket_id, orders.c.orders_after, orders.c.spend_after,
                       *(sa.func.coalesce(answers.c[group], 0).label(f"{group}_after")
-                        for group in ("promoters", "passives", "detractors")))
+                        for group in NPS_COUNTS))
             .select_from(orders.outerjoin(answers, answers.c.ticket_id == orders.c.ticket_id)))
 
 
@@ -282,7 +285,7 @@ def ticket_outcomes(conn: Connection, filters: Filters, data_end: datetime, slow
                            sa.func.coalesce(sa.func.sum(f.spend_after), 0.0).label("spend"),
                            _count_if(f.orders_after > 0).label("tickets_followed_by_order"),
                            *(sa.func.coalesce(sa.func.sum(f[f"{group}_after"]), 0).label(group)
-                             for group in ("promoters", "passives", "detractors")))
+                             for group in NPS_COUNTS))
                  .select_from(_tickets_from(filters).join(followups, f.ticket_id == t.ticket_id))
                  .where(t.resolved_at <= data_end - timedelta(days=horizon_days),
                         *period_conditions(t.resolved_at, filters), *customer_conditions(filters),

@@ -12,12 +12,24 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
+import streamlit as st
+from streamlit.testing.v1 import AppTest
 
 from data_access.db import open_database
 
 ROOT = Path(__file__).resolve().parent.parent
 POSTGRES_ADMIN_URL = os.environ.get("CX_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 BACKENDS = ["duckdb", pytest.param("postgres", marks=pytest.mark.postgres)]
+
+
+def new_app(**params: str) -> AppTest:
+    """An AppTest of app.py with URL parameters, on fresh caches (CX_DATABASE_URL picks the database)."""
+    st.cache_resource.clear()
+    st.cache_data.clear()
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    for key, value in params.items():
+        at.query_params[key] = value
+    return at
 
 
 @pytest.fixture(scope="session")

@@ -15,12 +15,11 @@ import streamlit as st
 from sqlalchemy.engine import make_url
 from sqlalchemy.sql import visitors
 from sqlalchemy.sql.functions import FunctionElement
-from streamlit.testing.v1 import AppTest
 
 from components.page import PAGES
 from data_access import cache, compat
 from data_access.schema import metadata
-from tests.conftest import ROOT
+from tests.conftest import new_app
 
 DIALECTS = ("postgresql+psycopg", "duckdb", "trino", "snowflake")
 PORTABLE_FUNCTIONS = frozenset({"count", "sum", "avg", "min", "max", "coalesce", "corr", "lower", "trim",
@@ -62,11 +61,7 @@ def page_queries(demo_postgres_url):
     sa.event.listen(sa.Engine, "before_execute", capture)
     try:
         for view, params in VIEWS.items():
-            st.cache_resource.clear()
-            st.cache_data.clear()
-            at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
-            for key, value in params.items():
-                at.query_params[key] = value
+            at = new_app(**params)
             for script, label, _ in PAGES:
                 where.update(view=view, page=label)
                 (at.switch_page(script) if script != "app.py" else at).run()

@@ -8,11 +8,10 @@ import re
 
 import numpy as np
 import pytest
-import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from data_access import cache
-from tests.conftest import ROOT
+from tests.conftest import new_app
 
 
 @pytest.fixture
@@ -20,11 +19,7 @@ def app_on(monkeypatch):
     """An AppTest of app.py on a given database URL (optionally switched to a page), caches emptied."""
     def make(url: str, page: str | None = None, **params) -> AppTest:
         monkeypatch.setenv("CX_DATABASE_URL", url)
-        st.cache_resource.clear()
-        st.cache_data.clear()
-        at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
-        for key, value in params.items():
-            at.query_params[key] = value
+        at = new_app(**params)
         at.run()
         if page:
             at.switch_page(page).run()
