@@ -63,13 +63,22 @@ def customer_conditions(filters: Filters, columns: sa.ColumnCollection = custome
     return conditions
 
 
+def period_bounds(filters: Filters) -> tuple[datetime | None, datetime | None]:
+    """The period as [first moment, first moment after it), either end open (None)."""
+    def midnight(day: date) -> datetime:
+        return datetime.combine(day, datetime.min.time())
+    return (midnight(filters.start) if filters.start else None,
+            midnight(filters.end + timedelta(days=1)) if filters.end else None)
+
+
 def period_conditions(column: sa.ColumnElement, filters: Filters) -> list[sa.ColumnElement]:
     """column inside [start, end], the end day included."""
+    start, stop = period_bounds(filters)
     conditions = []
-    if filters.start:
-        conditions.append(column >= datetime.combine(filters.start, datetime.min.time()))
-    if filters.end:
-        conditions.append(column < datetime.combine(filters.end + timedelta(days=1), datetime.min.time()))
+    if start:
+        conditions.append(column >= start)
+    if stop:
+        conditions.append(column < stop)
     return conditions
 
 

@@ -14,13 +14,24 @@ from analytics.nps import DETRACTOR_UP_TO, PROMOTER_FROM
 from analytics.sentiment import NEGATIVE_BELOW
 from data_access.compat import median, month_start
 from data_access.contracts import DATASETS
-from data_access.filters import Filters, channel_conditions, customer_conditions, period_conditions, tier_label
+from data_access.filters import (
+    NO_TIER,
+    Filters,
+    channel_conditions,
+    customer_conditions,
+    period_bounds,
+    period_conditions,
+    tier_label,
+)
 from data_access.schema import (
+    JOURNEY_STEPS,
     TABLES,
     app_meta,
     customers,
     import_log,
+    journey_runs,
     order_days,
+    order_sequence,
     purchases,
     response_followups,
     service_tickets,
@@ -152,12 +163,22 @@ def _purchases_in(filters: Filters, name: str) -> sa.Subquery:
 
 
 def loyalty_by_tier(conn: Connection, filters: Filters) -> pd.DataFrame:
-    """Per tier: customers, buyers, orders, revenue, repeat buyers, retained buyers and points (needs dates)."""
+    """Per tier: customers, buyers, orders, revenue, repeat buyers, retained buyers and points (needs dates).
+
+    From the orders in sequence where they are stored and fit (no channel filter), else per customer inline.
+    """
+    if filters.channels or not _stored(conn, order_sequence):
+        return _frame(conn, _loyalty_per_customer(filters))
+    return _frame(conn, _loyalty_from_sequence(filters))
+
+
+def _loyalty_per_customer(filters: Filters) -> sa.Select:
+    """Each customer's orders in the period and the one before, grouped, then counted per tier."""
     current = _purchases_in(filters, "current_period")
     previous = _purchases_in(filters.previous_period(), "previous_period")
     tier = tier_label()
     joined_by_end = customers.c.joined_at <= filters.end
-    statement = (
+    return (
         sa.select(
             tier,
             sa.func.count().label("customers"),
@@ -178,7 +199,57 @@ def loyalty_by_tier(conn: Connection, filters: Filters) -> pd.DataFrame:
         .where(joined_by_end, *customer_conditions(filters))
         .group_by(tier).order_by(tier)
     )
-    return _frame(conn, statement)
+
+
+def _before(moment: sa.ColumnElement, bound: datetime) -> sa.ColumnElement:
+    """moment is earlier than bound, or there is no such moment (NULL)."""
+    return sa.or_(moment.is_(None), moment < bound)
+
+
+def _loyalty_from_sequence(filters: Filters) -> sa.Select:
+    """The same numbers as _loyalty_per_customer, as counts of orders that meet a condition, in one pass.
+
+    A customer bought in the period once: count their first order in it (the order before is earlier). Twice:
+    their second. Retained: their first order in the period follows one in the previous period. Redeemed
+    nothing: the redeeming orders around the order fall outside the period.
+    """
+    o = order_sequence.c
+    start, stop = period_bounds(filters)
+    previous_start, _ = period_bounds(filters.previous_period())
+    current = o.ordered_at >= start
+
+    def current_count(*conditions: sa.ColumnElement) -> sa.ColumnElement:
+        return _count_if(sa.and_(current, *conditions))
+
+    def current_sum(value: sa.ColumnElement, *conditions: sa.ColumnElement) -> sa.ColumnElement:
+        return sa.func.sum(sa.case((sa.and_(current, *conditions), value)))
+
+    tier = sa.func.coalesce(o.tier, sa.literal(NO_TIER)).label("tier")
+    bought = (sa.select(
+        tier,
+        current_count(_before(o.previous_at, start)).label("active_customers"),
+        current_count().label("orders"),
+        current_sum(o.amount).label("revenue"),
+        current_count(o.previous_at >= start, _before(o.second_previous_at, start)).label("repeat_buyers"),
+        _count_if(sa.and_(o.ordered_at < start, _before(o.previous_at, previous_start))).label("previous_buyers"),
+        current_count(o.previous_at >= previous_start, o.previous_at < start).label("retained"),
+        current_sum(o.points_earned).label("points_earned"),
+        current_sum(o.points_redeemed).label("points_redeemed"),
+        current_sum(o.points_earned, _before(o.last_redeemed_at, start),
+                    sa.or_(o.next_redeemed_at.is_(None), o.next_redeemed_at >= stop)).label("points_unredeemed"))
+        .where(o.ordered_at >= previous_start, o.ordered_at < stop, o.joined_at <= filters.end,
+               *customer_conditions(filters, o))
+        .group_by(tier).subquery("bought"))
+    customer_tier = tier_label()
+    people = (sa.select(customer_tier, sa.func.count().label("customers")).select_from(customers)
+              .where(customers.c.joined_at <= filters.end, *customer_conditions(filters))
+              .group_by(customer_tier).subquery("people"))
+    measures = [c for c in bought.c if c.name != "tier"]
+    zero = {"revenue": 0.0}
+    return (sa.select(people.c.tier, people.c.customers,
+                      *(sa.func.coalesce(c, zero.get(c.name, 0)).label(c.name) for c in measures))
+            .select_from(people.outerjoin(bought, bought.c.tier == people.c.tier))
+            .order_by(people.c.tier))
 
 
 def _tier_on(day: date, name: str) -> sa.Subquery:
@@ -253,11 +324,24 @@ def order_days_select() -> sa.Select:
             .select_from(purchases.outerjoin(customers, c.customer_id == p.customer_id)).group_by(*keys))
 
 
-PRE_AGGREGATES = (  # table, the SELECT that fills it, and the tables whose changes make it stale
-    (response_followups, response_followups_select, frozenset({"survey_responses", "purchases"})),
-    (ticket_followups, ticket_followups_select, frozenset({"service_tickets", "purchases", "survey_responses"})),
-    (order_days, order_days_select, frozenset({"purchases", "customers"})),
-)
+def order_sequence_select() -> sa.Select:
+    """Each order of a known customer, with the times of the customer's orders around it."""
+    p, c = purchases.c, customers.c
+    in_order = {"partition_by": p.customer_id, "order_by": (p.ordered_at, p.order_id)}
+    redeemed = sa.func.coalesce(p.points_redeemed, 0)
+    redeeming_at = sa.case((redeemed > 0, p.ordered_at))
+    return (sa.select(p.ordered_at, c.joined_at, c.tier, c.segment, c.region, p.amount,
+                      sa.func.coalesce(p.points_earned, 0).label("points_earned"), redeemed.label("points_redeemed"),
+                      sa.func.lag(p.ordered_at).over(**in_order).label("previous_at"),
+                      sa.func.lag(p.ordered_at, 2).over(**in_order).label("second_previous_at"),
+                      sa.func.max(redeeming_at).over(**in_order, rows=(None, 0)).label("last_redeemed_at"),
+                      sa.func.min(redeeming_at).over(**in_order, rows=(1, None)).label("next_redeemed_at"))
+            .select_from(purchases.join(customers, c.customer_id == p.customer_id)))
+
+
+def _stored(conn: Connection, table: sa.Table) -> bool:
+    """Whether a pre-aggregated table exists here (a warehouse may not have materialised it)."""
+    return sa.inspect(conn).has_table(table.name)
 
 
 def _pre_aggregated(conn: Connection, table: sa.Table, inline: sa.Select, fits: bool = True) -> sa.FromClause:
@@ -265,7 +349,7 @@ def _pre_aggregated(conn: Connection, table: sa.Table, inline: sa.Select, fits: 
 
     Inline covers a warehouse that has not materialised the table, and a window other than the stored one.
     """
-    if fits and sa.inspect(conn).has_table(table.name):
+    if fits and _stored(conn, table):
         return table
     return inline.subquery(table.name)
 
@@ -388,8 +472,41 @@ def _events(filters: Filters) -> sa.Subquery:
                         of(purchases, p.customer_id, p.ordered_at, sa.literal("Order"), p.channel)).subquery("events")
 
 
-def journey_paths(conn: Connection, filters: Filters, steps: int = 4) -> pd.DataFrame:
-    """Customers moving from one event to the next over their first steps (repeats collapsed), with drop-off."""
+def journey_runs_select() -> sa.Select:
+    """Every customer's events cut into runs of one kind, in the journey map's order, with the runs around each.
+
+    A run starts where the event differs from the one before. The running count of starts numbers the runs;
+    its default frame takes in every event tied on (time, event), so ties always share a run.
+    """
+    events = _events(Filters())
+    in_order = {"partition_by": events.c.customer_id, "order_by": (events.c.at, events.c.event)}
+    starts = sa.case((sa.func.lag(events.c.event).over(**in_order) == events.c.event, 0), else_=1)
+    marked = sa.select(events.c.customer_id, events.c.at, events.c.event, starts.label("starts")).subquery("marked")
+    run = sa.func.sum(marked.c.starts).over(partition_by=marked.c.customer_id, order_by=(marked.c.at, marked.c.event))
+    numbered = sa.select(marked.c.customer_id, marked.c.at, marked.c.event, run.label("run")).subquery("numbered")
+    runs = (sa.select(numbered.c.customer_id, numbered.c.run, numbered.c.event,
+                      sa.func.min(numbered.c.at).label("first_at"), sa.func.max(numbered.c.at).label("last_at"))
+            .group_by(numbered.c.customer_id, numbered.c.run, numbered.c.event).subquery("runs"))
+    in_runs = {"partition_by": runs.c.customer_id, "order_by": runs.c.run}
+    return sa.select(runs.c.customer_id, runs.c.event, runs.c.first_at, runs.c.last_at,
+                     *(sa.func.lag(runs.c.last_at, k).over(**in_runs).label(f"last_at_{k}_before")
+                       for k in range(1, JOURNEY_STEPS)),
+                     sa.func.lead(runs.c.event).over(**in_runs).label("next_event"),
+                     sa.func.lead(runs.c.first_at).over(**in_runs).label("next_first_at"))
+
+
+def journey_paths(conn: Connection, filters: Filters, steps: int = JOURNEY_STEPS) -> pd.DataFrame:
+    """Customers moving from one event to the next over their first steps (repeats collapsed), with drop-off.
+
+    From the stored runs where they exist and fit (the stored number of steps, no channel filter), else from
+    every event, sorted per customer.
+    """
+    if steps == JOURNEY_STEPS and not filters.channels and _stored(conn, journey_runs):
+        return _frame(conn, _journey_from_runs(filters))
+    return _frame(conn, _journey_from_events(filters, steps))
+
+
+def _journey_from_events(filters: Filters, steps: int) -> sa.Select:
     events = _events(filters)
     by_customer = {"partition_by": events.c.customer_id, "order_by": (events.c.at, events.c.event)}
     marked = sa.select(events.c.customer_id, events.c.at, events.c.event,
@@ -400,12 +517,60 @@ def journey_paths(conn: Connection, filters: Filters, steps: int = 4) -> pd.Data
     numbered = sa.select(changes.c.event, sa.func.row_number().over(**order).label("step"),
                          sa.func.lead(changes.c.event).over(**order).label("next_event")).subquery("numbered")
     target = sa.func.coalesce(numbered.c.next_event, sa.literal(LEFT_JOURNEY)).label("target")
-    statement = (sa.select(numbered.c.step, numbered.c.event.label("source"), target,
-                           sa.func.count().label("customers"))
-                 .where(numbered.c.step < steps)
-                 .group_by(numbered.c.step, numbered.c.event, target)
-                 .order_by(numbered.c.step, numbered.c.event, target))
-    return _frame(conn, statement)
+    return (sa.select(numbered.c.step, numbered.c.event.label("source"), target, sa.func.count().label("customers"))
+            .where(numbered.c.step < steps)
+            .group_by(numbered.c.step, numbered.c.event, target)
+            .order_by(numbered.c.step, numbered.c.event, target))
+
+
+def _has_event_between(customer_id: sa.ColumnElement, start: datetime, stop: datetime) -> sa.ColumnElement:
+    r, t, p = survey_responses.c, service_tickets.c, purchases.c
+    return sa.or_(*(sa.exists().where(customer == customer_id, moment >= start, moment < stop)
+                    for customer, moment in ((p.customer_id, p.ordered_at), (r.customer_id, r.submitted_at),
+                                             (t.customer_id, t.opened_at))))
+
+
+def _journey_from_runs(filters: Filters) -> sa.Select:
+    """The same paths as _journey_from_events, from the runs that overlap the period; no sort.
+
+    Cutting a customer's runs to a period keeps a contiguous stretch of them, so neighbours still differ and
+    nothing needs collapsing again. A run's step is one more than the earlier runs still in the period, and its
+    target is the next run if that starts in the period. A run that spans the whole period may hold no event
+    inside it; it counts only if the customer has one there.
+    """
+    j = journey_runs.c
+    start, stop = period_bounds(filters)
+
+    def in_period(earlier_end: sa.ColumnElement) -> sa.ColumnElement:  # an earlier run ends inside the period
+        return sa.and_(earlier_end.is_not(None), earlier_end >= start) if start else earlier_end.is_not(None)
+
+    earlier = [j[f"last_at_{k}_before"] for k in range(1, JOURNEY_STEPS)]
+    step = sum((sa.case((in_period(end), 1), else_=0) for end in earlier[:-1]), sa.literal(1))
+    goes_on = j.next_first_at < stop if stop else j.next_first_at.is_not(None)
+    target = sa.case((goes_on, j.next_event), else_=sa.literal(LEFT_JOURNEY))
+    runs = _with_customers(journey_runs, j.customer_id, filters)
+    overlapping = [*customer_conditions(filters), *period_conditions(j.first_at, replace(filters, start=None)),
+                   *period_conditions(j.last_at, replace(filters, end=None))]
+    paths = (sa.select(step.label("step"), j.event.label("source"), target.label("target")).select_from(runs)
+             .where(*overlapping, sa.not_(in_period(earlier[-1]))))
+    if start and stop:  # checked on their own, so the many other runs need no per-row look-up
+        spans = [j.first_at < start, j.last_at >= stop]
+        paths = sa.union_all(
+            paths.where(sa.not_(sa.and_(*spans))),
+            sa.select(sa.literal(1).label("step"), j.event.label("source"), sa.literal(LEFT_JOURNEY).label("target"))
+            .select_from(runs).where(*overlapping, *spans, _has_event_between(j.customer_id, start, stop)))
+    paths = paths.subquery("paths")
+    keys = (paths.c.step, paths.c.source, paths.c.target)
+    return sa.select(*keys, sa.func.count().label("customers")).group_by(*keys).order_by(*keys)
+
+
+PRE_AGGREGATES = (  # table, the SELECT that fills it, and the tables whose changes make it stale
+    (response_followups, response_followups_select, frozenset({"survey_responses", "purchases"})),
+    (ticket_followups, ticket_followups_select, frozenset({"service_tickets", "purchases", "survey_responses"})),
+    (order_days, order_days_select, frozenset({"purchases", "customers"})),
+    (order_sequence, order_sequence_select, frozenset({"purchases", "customers"})),
+    (journey_runs, journey_runs_select, frozenset({"survey_responses", "service_tickets", "purchases", "touchpoints"})),
+)
 
 
 def touchpoint_drivers(conn: Connection, filters: Filters) -> pd.DataFrame:

@@ -112,6 +112,40 @@ order_days = sa.Table(
     sa.Column("points_redeemed", sa.BigInteger, nullable=False),
 )
 
+# The journey's collapsed event stream: each customer's maximal runs of one kind of event (a journey stage's
+# answers, support tickets, orders) with the runs just before and after, so the journey map reads runs in a
+# period without sorting every event. JOURNEY_STEPS is how many steps the map follows.
+JOURNEY_STEPS = 4
+journey_runs = sa.Table(
+    "journey_runs", metadata,
+    sa.Column("customer_id", sa.String, nullable=False),
+    sa.Column("event", sa.String, nullable=False),
+    sa.Column("first_at", sa.DateTime, nullable=False),
+    sa.Column("last_at", sa.DateTime, nullable=False),
+    *(sa.Column(f"last_at_{k}_before", sa.DateTime) for k in range(1, JOURNEY_STEPS)),
+    sa.Column("next_event", sa.String),
+    sa.Column("next_first_at", sa.DateTime),
+)
+
+# Each order of a known customer with the times of that customer's orders around it, so per-customer counts in
+# a period (buyers, repeat buyers, retained buyers, buyers who redeemed nothing) become counts of orders that
+# meet a condition, with no per-customer grouping. Customer attributes as the customer has them now.
+order_sequence = sa.Table(
+    "order_sequence", metadata,
+    sa.Column("ordered_at", sa.DateTime, nullable=False),
+    sa.Column("joined_at", sa.Date, nullable=False),
+    sa.Column("tier", sa.String),
+    sa.Column("segment", sa.String),
+    sa.Column("region", sa.String),
+    sa.Column("amount", sa.Double, nullable=False),
+    sa.Column("points_earned", sa.Integer, nullable=False),
+    sa.Column("points_redeemed", sa.Integer, nullable=False),
+    sa.Column("previous_at", sa.DateTime),
+    sa.Column("second_previous_at", sa.DateTime),
+    sa.Column("last_redeemed_at", sa.DateTime),  # the latest redeeming order up to and including this one
+    sa.Column("next_redeemed_at", sa.DateTime),  # the first redeeming order after this one
+)
+
 import_log = sa.Table(
     "import_log", metadata,
     sa.Column("import_id", sa.String, primary_key=True),

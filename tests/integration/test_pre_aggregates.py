@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
+import numpy as np
 import pandas as pd
 import pytest
 import sqlalchemy as sa
@@ -14,7 +15,7 @@ from data_access import queries
 from data_access.db import MIGRATIONS, create_engine
 from data_access.filters import NO_TIER, Filters
 from data_access.loaders import import_dataset, remove_dataset
-from data_access.schema import purchases, response_followups, survey_responses, ticket_followups
+from data_access.schema import JOURNEY_STEPS, purchases, response_followups, survey_responses, ticket_followups
 from tests.integration.test_queries import DATA, DATA_END
 
 PRE_AGGREGATED = [table for table, _, _ in queries.PRE_AGGREGATES]
@@ -105,3 +106,76 @@ def test_the_migration_fills_the_followups_from_rows_stored_before_it(databases,
     with engine.connect() as conn:
         assert conn.execute(sa.select(response_followups)).all() == [("R1", 1, 42.0)]
     engine.dispose()
+
+
+def random_company(seed: int = 7, customers: int = 40) -> dict[str, pd.DataFrame]:
+    """Events on a few days for a few customers, so ties, runs that span a period and repeat redemptions abound."""
+    rng = np.random.default_rng(seed)
+    ids = [f"C{i}" for i in range(customers)]
+    days = pd.date_range("2025-01-01", periods=12, freq="7D")
+
+    def moments(n: int) -> list[str]:  # whole days mostly, so an order and an answer often share a moment
+        picked = rng.choice(days, n) + pd.to_timedelta(rng.choice([0, 0, 0, 3600], n), unit="s")
+        return [str(moment) for moment in picked]
+
+    def picks(values, n):
+        return [values[i] for i in rng.integers(0, len(values), n)]
+
+    orders, answers, tickets = 160, 70, 25
+    return {
+        "customers": pd.DataFrame({"customer_id": ids, "joined_at": picks(["2024-01-01", "2025-02-01"], customers),
+                                   "tier": picks(["Gold", "Silver", None], customers),
+                                   "segment": picks(["Premium", "Value seeker"], customers),
+                                   "region": picks(["North", "South"], customers)}),
+        "touchpoints": pd.DataFrame({"touchpoint": ["Web checkout", "Home delivery"], "stage": ["Buy", "Receive"],
+                                     "stage_order": [2, 3]}),
+        "survey": pd.DataFrame({"response_id": [f"R{i}" for i in range(answers)],
+                                "customer_id": picks(ids, answers), "submitted_at": moments(answers),
+                                "touchpoint": picks(["Web checkout", "Home delivery", "Hotline"], answers),
+                                "nps": rng.integers(0, 11, answers)}),
+        "service": pd.DataFrame({"ticket_id": [f"T{i}" for i in range(tickets)], "customer_id": picks(ids, tickets),
+                                 "opened_at": moments(tickets)}),
+        "purchases": pd.DataFrame({"order_id": [f"O{i}" for i in range(orders)],
+                                   "customer_id": picks([*ids, "C-unknown"], orders), "ordered_at": moments(orders),
+                                   "amount": rng.integers(1, 100, orders).astype(float),
+                                   "channel": picks(["web", "store"], orders),
+                                   "points_earned": rng.integers(0, 50, orders),
+                                   "points_redeemed": rng.choice([0, 0, 0, 20], orders)}),
+    }
+
+
+PERIODS = [Filters(date(2025, 1, 1), date(2025, 3, 31)), Filters(date(2025, 1, 8), date(2025, 1, 28)),
+           Filters(date(2025, 1, 16), date(2025, 1, 21)), Filters(date(2025, 2, 5), date(2025, 2, 5)),
+           Filters(date(2025, 1, 15), date(2025, 2, 19), tiers=("Gold", NO_TIER), segments=("Premium",)),
+           Filters(date(2025, 2, 2), date(2025, 3, 20), regions=("South",))]
+
+
+@pytest.mark.parametrize("seed", [7, 11])
+def test_the_stored_journey_runs_and_order_sequence_give_the_inline_answers(engine, seed):
+    """Against the shapes that read every event and group every customer, over periods that cut runs anywhere."""
+    for name, frame in random_company(seed).items():
+        import_dataset(engine, name, frame, name=name)
+    assert_current(engine)
+    open_ended = [Filters(), Filters(start=date(2025, 2, 1)), Filters(end=date(2025, 2, 1))]
+    with engine.connect() as conn:
+        for filters in PERIODS + open_ended:
+            stored = queries._frame(conn, queries._journey_from_runs(filters))
+            inline = queries._frame(conn, queries._journey_from_events(filters, JOURNEY_STEPS))
+            pd.testing.assert_frame_equal(stored, inline, check_dtype=False, obj=f"journey {filters}")
+        for filters in PERIODS:
+            stored = queries._frame(conn, queries._loyalty_from_sequence(filters))
+            inline = queries._frame(conn, queries._loyalty_per_customer(filters))
+            pd.testing.assert_frame_equal(stored, inline, check_dtype=False, obj=f"loyalty {filters}")
+        spanned = queries._frame(conn, queries._journey_from_runs(PERIODS[3]))
+        assert spanned["customers"].sum() > 0  # a one-day period: most runs span it, only some hold an event in it
+
+
+def test_reads_use_the_per_event_and_per_customer_shapes_where_the_stored_ones_do_not_fit(engine):
+    load(engine)
+    with_channel = Filters(date(2025, 1, 1), date(2025, 3, 31), channels=("web",))
+    with engine.connect() as conn:
+        journey = queries.journey_paths(conn, with_channel)
+        loyalty = queries.loyalty_by_tier(conn, with_channel)
+        pd.testing.assert_frame_equal(journey, queries._frame(conn, queries._journey_from_events(with_channel, 4)))
+        pd.testing.assert_frame_equal(loyalty, queries._frame(conn, queries._loyalty_per_customer(with_channel)))
+        assert loyalty.set_index("tier").loc["Gold", "orders"] == 2  # C1's O1 and O3 on the web

@@ -1,7 +1,7 @@
 """Pre-aggregated tables: what followed each answer and each ticket, and loyalty points per day.
 
 The loader rebuilds them in every import's transaction (data_access.loaders.refresh_pre_aggregates); this
-migration fills them once from the rows already stored, with that same function.
+migration fills them once from the rows already stored, with the loader's own fill.
 
 Revision ID: 0003
 Revises: 0002
@@ -42,9 +42,9 @@ def upgrade() -> None:
         sa.Column("points_earned", sa.BigInteger, nullable=False),
         sa.Column("points_redeemed", sa.BigInteger, nullable=False),
     )
-    from data_access.loaders import refresh_pre_aggregates  # the one definition, so these rows match imports'
+    from data_access.loaders import fill_pre_aggregates  # the one definition, so these rows match imports'
 
-    refresh_pre_aggregates(op.get_bind(), "purchases")  # every pre-aggregate reads purchases
+    fill_pre_aggregates(op.get_bind(), ("response_followups", "ticket_followups", "order_days"))
 
 
 def downgrade() -> None:
