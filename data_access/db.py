@@ -68,11 +68,29 @@ def create_engine(url: str | None = None, *, read_only: bool = False) -> Engine:
             options.pop("poolclass")
     try:
         engine = sa.create_engine(parsed, **options)
+        if engine.dialect.name == "postgresql":
+            sa.event.listen(engine, "connect", _without_jit)
         with engine.connect() as conn:
             conn.execute(sa.text("SELECT 1"))
     except Exception as error:  # noqa: BLE001 - every failure becomes one readable paragraph
         raise explain(error, url, "open") from None
     return engine
+
+
+def _without_jit(dbapi_connection, _record) -> None:
+    """Turn PostgreSQL's JIT compiler off for the app's sessions (bench/README.md, fix 11).
+
+    The reads are short aggregations whose estimated costs clear the JIT thresholds by far, so each paid
+    0.1-1 s of compiling to save less. A server without the setting keeps its own.
+    """
+    cursor = dbapi_connection.cursor()
+    try:
+        cursor.execute("SET jit = off")
+        dbapi_connection.commit()
+    except Exception:  # noqa: BLE001 - a PostgreSQL-compatible server without JIT: nothing to turn off
+        dbapi_connection.rollback()
+    finally:
+        cursor.close()
 
 
 def migrate(engine: Engine) -> None:

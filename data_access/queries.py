@@ -25,6 +25,8 @@ from data_access.filters import (
 )
 from data_access.schema import (
     JOURNEY_STEPS,
+    SURVEY_COUNTS,
+    SURVEY_SUMS,
     TABLES,
     app_meta,
     customers,
@@ -35,6 +37,7 @@ from data_access.schema import (
     purchases,
     response_followups,
     service_tickets,
+    survey_days,
     survey_responses,
     ticket_followups,
     tier_history,
@@ -42,16 +45,14 @@ from data_access.schema import (
 )
 
 SLOW_TICKET_HOURS = 72
-SURVEY_GROUPS = {  # the allow-list of dimensions survey results may be grouped by
-    "touchpoint": survey_responses.c.touchpoint,
-    "stage": touchpoints.c.stage,
-    "stage_order": touchpoints.c.stage_order,
-    "tier": tier_label(),
-    "segment": customers.c.segment,
-    "region": customers.c.region,
-    "channel": survey_responses.c.channel,
-    "month": month_start(survey_responses.c.submitted_at),
-}
+SURVEY_GROUPS = ("touchpoint", "stage", "stage_order", "tier", "segment", "region", "channel", "month")  # allow-list
+
+
+def _survey_group(name: str, answers: sa.Table, moment: sa.ColumnElement) -> sa.ColumnElement:
+    """A dimension survey results may be grouped by, on the answers or on their per-day sums."""
+    return {"touchpoint": answers.c.touchpoint, "stage": touchpoints.c.stage, "stage_order": touchpoints.c.stage_order,
+            "tier": tier_label(), "segment": customers.c.segment, "region": customers.c.region,
+            "channel": answers.c.channel, "month": month_start(moment)}[name]
 
 
 def _frame(conn: Connection, statement: sa.Executable) -> pd.DataFrame:
@@ -140,17 +141,47 @@ def _survey_where(filters: Filters) -> list[sa.ColumnElement]:
 
 def survey_counts(conn: Connection, filters: Filters, by: tuple[str, ...] = (),
                   touchpoint: str | None = None) -> pd.DataFrame:
-    """Answer counts behind NPS, CSAT, CES and sentiment, grouped by allow-listed dimensions."""
+    """Answer counts behind NPS, CSAT, CES and sentiment, grouped by allow-listed dimensions.
+
+    From the per-day sums where they are stored and no customer filter or grouping needs the answers' customers.
+    """
     unknown = set(by) - set(SURVEY_GROUPS)
     if unknown:
         raise ValueError(f"cannot group survey results by {', '.join(sorted(unknown))}")
-    groups = [SURVEY_GROUPS[name].label(name) for name in by]
-    where = _survey_where(filters)
+    per_day = not customer_conditions(filters) and not CUSTOMER_GROUPS & set(by) and _stored(conn, survey_days)
+    answers, moment = (survey_days, survey_days.c.day) if per_day else (survey_responses,
+                                                                        survey_responses.c.submitted_at)
+    groups = [_survey_group(name, answers, moment).label(name) for name in by]
+    where = [*period_conditions(moment, filters), *customer_conditions(filters),
+             *channel_conditions(answers.c.channel, filters)]
     if touchpoint is not None:
-        where.append(survey_responses.c.touchpoint == touchpoint)
-    statement = (sa.select(*groups, *_survey_measures()).select_from(_survey_source(filters, by)).where(*where)
-                 .group_by(*groups).order_by(*groups))
+        where.append(answers.c.touchpoint == touchpoint)
+    if per_day:
+        source, measures = survey_days, _survey_day_sums()
+        if JOURNEY_GROUPS & set(by):
+            source = source.outerjoin(touchpoints, touchpoints.c.touchpoint == survey_days.c.touchpoint)
+    else:
+        source, measures = _survey_source(filters, by), _survey_measures()
+    statement = (sa.select(*groups, *measures).select_from(source).where(*where).group_by(*groups)
+                 .order_by(*groups))
     return _frame(conn, statement)
+
+
+def _survey_day_sums() -> list[sa.ColumnElement]:
+    """_survey_measures over the per-day sums: the same columns, in the same order and types."""
+    def total(name: str) -> sa.ColumnElement:
+        summed = sa.func.coalesce(sa.func.sum(survey_days.c[name]), 0 if name in SURVEY_COUNTS else 0.0)
+        return (sa.cast(summed, sa.BigInteger) if name in SURVEY_COUNTS else summed).label(name)
+    return [total(measure.name) for measure in _survey_measures()]
+
+
+def survey_days_select() -> sa.Select:
+    """Answer counts and sums per day (midnight), touchpoint and channel."""
+    r = survey_responses.c
+    day = sa.cast(sa.cast(r.submitted_at, sa.Date), sa.DateTime).label("day")
+    measures = {measure.name: measure for measure in _survey_measures()}
+    return (sa.select(day, r.touchpoint, r.channel, *(measures[name] for name in (*SURVEY_COUNTS, *SURVEY_SUMS)))
+            .group_by(day, r.touchpoint, r.channel))
 
 
 def _purchases_in(filters: Filters, name: str) -> sa.Subquery:
@@ -445,7 +476,11 @@ def filter_options(conn: Connection) -> dict[str, list[str]]:
     def distinct(column: sa.ColumnElement) -> list[str]:
         return [v for (v,) in conn.execute(sa.select(column).where(column.is_not(None)).distinct().order_by(column))]
 
-    channels = sorted(set(distinct(survey_responses.c.channel)) | set(distinct(purchases.c.channel))
+    def summarised(column: sa.ColumnElement, summary: sa.Column) -> sa.ColumnElement:  # not millions of rows
+        return summary if _stored(conn, summary.table) else column
+
+    channels = sorted(set(distinct(summarised(survey_responses.c.channel, survey_days.c.channel)))
+                      | set(distinct(summarised(purchases.c.channel, order_days.c.channel)))
                       | set(distinct(service_tickets.c.channel)))
     return {"segments": distinct(customers.c.segment), "regions": distinct(customers.c.region),
             "channels": channels}
@@ -569,6 +604,7 @@ PRE_AGGREGATES = (  # table, the SELECT that fills it, and the tables whose chan
     (ticket_followups, ticket_followups_select, frozenset({"service_tickets", "purchases", "survey_responses"})),
     (order_days, order_days_select, frozenset({"purchases", "customers"})),
     (order_sequence, order_sequence_select, frozenset({"purchases", "customers"})),
+    (survey_days, survey_days_select, frozenset({"survey_responses"})),
     (journey_runs, journey_runs_select, frozenset({"survey_responses", "service_tickets", "purchases", "touchpoints"})),
 )
 

@@ -112,6 +112,20 @@ order_days = sa.Table(
     sa.Column("points_redeemed", sa.BigInteger, nullable=False),
 )
 
+# Survey answer counts and sums per day, touchpoint and channel: every survey read without a customer filter or
+# grouping (most of the default views) sums these instead of a million answers.
+SURVEY_COUNTS = ("responses", "promoters", "passives", "detractors", "csat_n", "csat_top2", "ces_n", "ces_sum",
+                 "ces_squares", "sentiment_n", "sentiment_negative")
+SURVEY_SUMS = ("sentiment_sum", "sentiment_squares")
+survey_days = sa.Table(
+    "survey_days", metadata,
+    sa.Column("day", sa.DateTime, nullable=False),
+    sa.Column("touchpoint", sa.String, nullable=False),
+    sa.Column("channel", sa.String),
+    *(sa.Column(name, sa.BigInteger, nullable=False) for name in SURVEY_COUNTS),
+    *(sa.Column(name, sa.Double, nullable=False) for name in SURVEY_SUMS),
+)
+
 # The journey's collapsed event stream: each customer's maximal runs of one kind of event (a journey stage's
 # answers, support tickets, orders) with the runs just before and after, so the journey map reads runs in a
 # period without sorting every event. JOURNEY_STEPS is how many steps the map follows.

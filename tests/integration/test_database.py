@@ -78,3 +78,13 @@ def test_migrating_twice_is_harmless(databases):
     with engine.connect() as conn:
         assert conn.execute(sa.text("SELECT version_num FROM alembic_version")).scalar() == HEAD
     engine.dispose()
+
+
+@pytest.mark.postgres
+def test_postgresql_sessions_run_without_jit_and_after_a_rollback_still_do(databases):
+    """JIT compiling cost the journey map up to a second a read (bench/README.md, fix 11)."""
+    engine = databases.engine("postgres")
+    with engine.connect() as conn:
+        assert conn.execute(sa.text("SHOW jit")).scalar() == "off"
+        conn.rollback()
+        assert conn.execute(sa.text("SHOW jit")).scalar() == "off"

@@ -76,7 +76,14 @@ def test_the_pre_aggregated_and_the_inline_outcomes_agree(engine):
             lambda c: queries.ticket_outcomes(c, Filters(), DATA_END),
             lambda c: queries.points_by_month(c, Filters()),
             lambda c: queries.points_by_month(c, Filters(tiers=(NO_TIER, "Gold"), channels=("web",))),
-            lambda c: queries.points_by_month(c, Filters(date(2025, 2, 3), date(2025, 2, 28), segments=("Premium",))))]
+            lambda c: queries.points_by_month(c, Filters(date(2025, 2, 3), date(2025, 2, 28), segments=("Premium",))),
+            lambda c: queries.survey_counts(c, Filters()),
+            lambda c: queries.survey_counts(c, Filters(date(2025, 1, 15), date(2025, 2, 10)), by=("month", "channel")),
+            lambda c: queries.survey_counts(c, Filters(channels=("web",)), by=("stage", "stage_order", "touchpoint")),
+            lambda c: queries.survey_counts(c, Filters(), by=("month",), touchpoint="Home delivery"),
+            lambda c: queries.journey_paths(c, Filters(date(2025, 1, 9), date(2025, 2, 10))),
+            lambda c: queries.loyalty_by_tier(c, Filters(date(2025, 2, 1), date(2025, 3, 31))),
+            lambda c: pd.DataFrame(queries.filter_options(c)["channels"]))]
 
     with engine.connect() as conn:
         stored_frames = reads(conn)
@@ -86,6 +93,7 @@ def test_the_pre_aggregated_and_the_inline_outcomes_agree(engine):
     with engine.connect() as conn:
         inline_frames = reads(conn)
     assert stored_frames[3]["points_earned"].sum() == 150 + 45  # O1 and O3: C1 is Gold, both on the web
+    assert stored_frames[5]["responses"].sum() == 6 and stored_frames[6]["responses"].sum() == 4
     for pre_aggregated, inline in zip(stored_frames, inline_frames, strict=True):
         pd.testing.assert_frame_equal(pre_aggregated, inline, check_dtype=False)
 

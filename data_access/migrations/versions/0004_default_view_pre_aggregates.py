@@ -1,5 +1,5 @@
-"""Pre-aggregated tables for the PostgreSQL default views: the journey's collapsed event stream and each order
-with its customer's neighbouring orders (bench/README.md, fix 10).
+"""Pre-aggregated tables for the PostgreSQL default views: survey counts per day, the journey's collapsed event
+stream, and each order with its customer's neighbouring orders (bench/README.md, fix 10).
 
 Filled once here from the rows already stored, with the loader's own refresh.
 
@@ -16,9 +16,20 @@ branch_labels = None
 depends_on = None
 
 JOURNEY_STEPS = 4  # as data_access.schema.JOURNEY_STEPS when this revision was written
+SURVEY_COUNTS = ("responses", "promoters", "passives", "detractors", "csat_n", "csat_top2", "ces_n", "ces_sum",
+                 "ces_squares", "sentiment_n", "sentiment_negative")
 
 
 def upgrade() -> None:
+    op.create_table(
+        "survey_days",
+        sa.Column("day", sa.DateTime, nullable=False),
+        sa.Column("touchpoint", sa.String, nullable=False),
+        sa.Column("channel", sa.String),
+        *(sa.Column(name, sa.BigInteger, nullable=False) for name in SURVEY_COUNTS),
+        sa.Column("sentiment_sum", sa.Double, nullable=False),
+        sa.Column("sentiment_squares", sa.Double, nullable=False),
+    )
     op.create_table(
         "journey_runs",
         sa.Column("customer_id", sa.String, nullable=False),
@@ -46,9 +57,10 @@ def upgrade() -> None:
     )
     from data_access.loaders import fill_pre_aggregates
 
-    fill_pre_aggregates(op.get_bind(), ("journey_runs", "order_sequence"))
+    fill_pre_aggregates(op.get_bind(), ("survey_days", "journey_runs", "order_sequence"))
 
 
 def downgrade() -> None:
     op.drop_table("order_sequence")
     op.drop_table("journey_runs")
+    op.drop_table("survey_days")
