@@ -46,6 +46,10 @@ READS: dict[str, Callable[..., Any]] = {
 
 
 IDLE_SECONDS = 2.0  # an embedded file stays open this long after the last read; then its lock is free again
+# DuckDB's buffer cache while the app reads: without a cap it keeps every block the pages scanned, and the app
+# process passed 600 MB at scale 1m; capped, cold pages stayed as fast (bench/README.md, fix 12). Imports
+# close the reading connection first, so they run uncapped.
+READ_MEMORY_LIMIT = "256MB"
 
 
 class SharedConnection:
@@ -71,6 +75,7 @@ class SharedConnection:
                 self._close()
             if self._conn is None:
                 self._conn, self._engine = database.connect(), database
+                self._conn.exec_driver_sql(f"SET memory_limit = '{READ_MEMORY_LIMIT}'")  # a constant, not input
             try:
                 return read(self._conn)
             except sa.exc.SQLAlchemyError:
@@ -182,6 +187,7 @@ def writable() -> bool:
 
 def import_file(dataset_name: str, source: Any, **options: Any) -> ImportReport:
     """Import through the one loader, then drop cached results so every page shows the new data at once."""
+    release_embedded_file()  # the import gets a fresh DuckDB instance, without the reads' memory cap
     report = import_dataset(engine(), dataset_name, source, **options)
     st.cache_data.clear()
     return report
@@ -189,6 +195,7 @@ def import_file(dataset_name: str, source: Any, **options: Any) -> ImportReport:
 
 def remove(dataset_name: str) -> ImportReport:
     """Delete a dataset's rows (after the person confirmed), then drop cached results."""
+    release_embedded_file()
     report = remove_dataset(engine(), dataset_name)
     st.cache_data.clear()
     return report

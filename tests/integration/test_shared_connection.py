@@ -83,3 +83,33 @@ def test_a_new_engine_gets_its_own_connection(tmp_path, embedded):
     finally:
         shared.close()
         second.dispose()
+
+
+def memory_limit(conn) -> str:
+    return conn.execute(sa.text("SELECT current_setting('memory_limit')")).scalar_one()
+
+
+def test_reads_run_under_the_memory_cap_and_imports_after_releasing_it(embedded, monkeypatch):
+    engine, _, _ = embedded
+    monkeypatch.setattr(cache, "IDLE_SECONDS", 60)
+    monkeypatch.setattr(cache, "engine", lambda: engine)
+    monkeypatch.setattr(cache, "_shared", cache.SharedConnection())
+    monkeypatch.setattr(cache.st.cache_data, "clear", lambda: None)
+    capped = cache.run_read(engine, memory_limit)
+    assert capped.endswith("MiB") and float(capped.split()[0]) < 300, capped  # 256MB, as DuckDB prints it
+
+    seen = []
+
+    def import_dataset(database, *args, **kwargs):
+        with database.connect() as conn:
+            seen.append(memory_limit(conn))
+
+    monkeypatch.setattr(cache, "import_dataset", import_dataset)
+    cache.import_file("touchpoints", TOUCHPOINT)
+    assert not cache._shared.is_open and seen == [memory_limit_of_a_fresh_instance(engine)] != [capped]
+    cache._shared.close()
+
+
+def memory_limit_of_a_fresh_instance(engine) -> str:
+    with engine.connect() as conn:
+        return memory_limit(conn)
