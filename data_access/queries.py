@@ -50,8 +50,9 @@ SURVEY_GROUPS = ("touchpoint", "stage", "stage_order", "tier", "segment", "regio
 
 def _survey_group(name: str, answers: sa.Table, moment: sa.ColumnElement) -> sa.ColumnElement:
     """A dimension survey results may be grouped by, on the answers or on their per-day sums."""
+    tier = tier_label() if answers is survey_responses else sa.func.coalesce(answers.c.tier, sa.literal(NO_TIER))
     return {"touchpoint": answers.c.touchpoint, "stage": touchpoints.c.stage, "stage_order": touchpoints.c.stage_order,
-            "tier": tier_label(), "segment": customers.c.segment, "region": customers.c.region,
+            "tier": tier, "segment": customers.c.segment, "region": customers.c.region,
             "channel": answers.c.channel, "month": month_start(moment)}[name]
 
 
@@ -143,16 +144,18 @@ def survey_counts(conn: Connection, filters: Filters, by: tuple[str, ...] = (),
                   touchpoint: str | None = None) -> pd.DataFrame:
     """Answer counts behind NPS, CSAT, CES and sentiment, grouped by allow-listed dimensions.
 
-    From the per-day sums where they are stored and no customer filter or grouping needs the answers' customers.
+    From the per-day sums where they are stored and no segment or region filter or grouping needs the answers'
+    customers.
     """
     unknown = set(by) - set(SURVEY_GROUPS)
     if unknown:
         raise ValueError(f"cannot group survey results by {', '.join(sorted(unknown))}")
-    per_day = not customer_conditions(filters) and not CUSTOMER_GROUPS & set(by) and _stored(conn, survey_days)
+    per_day = (not (filters.segments or filters.regions or {"segment", "region"} & set(by))
+               and _stored(conn, survey_days))
     answers, moment = (survey_days, survey_days.c.day) if per_day else (survey_responses,
                                                                         survey_responses.c.submitted_at)
     groups = [_survey_group(name, answers, moment).label(name) for name in by]
-    where = [*period_conditions(moment, filters), *customer_conditions(filters),
+    where = [*period_conditions(moment, filters), *customer_conditions(filters, answers.c if per_day else customers.c),
              *channel_conditions(answers.c.channel, filters)]
     if touchpoint is not None:
         where.append(answers.c.touchpoint == touchpoint)
@@ -176,12 +179,13 @@ def _survey_day_sums() -> list[sa.ColumnElement]:
 
 
 def survey_days_select() -> sa.Select:
-    """Answer counts and sums per day (midnight), touchpoint and channel."""
+    """Answer counts and sums per day (midnight), touchpoint, channel and the customer's tier."""
     r = survey_responses.c
     day = sa.cast(sa.cast(r.submitted_at, sa.Date), sa.DateTime).label("day")
+    keys = [day, r.touchpoint, r.channel, customers.c.tier]
     measures = {measure.name: measure for measure in _survey_measures()}
-    return (sa.select(day, r.touchpoint, r.channel, *(measures[name] for name in (*SURVEY_COUNTS, *SURVEY_SUMS)))
-            .group_by(day, r.touchpoint, r.channel))
+    return (sa.select(*keys, *(measures[name] for name in (*SURVEY_COUNTS, *SURVEY_SUMS)))
+            .select_from(_survey_source(Filters(), ("tier",))).group_by(*keys))
 
 
 def _purchases_in(filters: Filters, name: str) -> sa.Subquery:
@@ -283,14 +287,23 @@ def _loyalty_from_sequence(filters: Filters) -> sa.Select:
             .order_by(people.c.tier))
 
 
-def _tier_on(day: date, name: str) -> sa.Subquery:
-    """Each customer's tier in force on a day, from the tier history."""
-    latest = (sa.select(tier_history.c.customer_id, sa.func.max(tier_history.c.effective_from).label("since"))
-              .where(tier_history.c.effective_from <= day).group_by(tier_history.c.customer_id).subquery())
-    return (sa.select(tier_history.c.customer_id, tier_history.c.tier)
-            .join(latest, sa.and_(latest.c.customer_id == tier_history.c.customer_id,
-                                  latest.c.since == tier_history.c.effective_from))
-            .subquery(name))
+def _tiers_on(first: date, second: date) -> sa.Subquery:
+    """Each customer's tier in force on two days, from one ordered pass over the tier history.
+
+    A tier holds from its effective date until the customer's next one; the tier on a day is the one whose
+    span holds it. One window in key order, where a latest-date-per-customer join per day took two scans and
+    two hash joins each (bench/README.md, fix 15).
+    """
+    h = tier_history.c
+    until = sa.func.lead(h.effective_from).over(partition_by=h.customer_id, order_by=h.effective_from)
+    spans = sa.select(h.customer_id, h.tier, h.effective_from, until.label("until")).subquery("spans")
+
+    def tier_on(day: date, name: str) -> sa.ColumnElement:
+        holds = sa.and_(spans.c.effective_from <= day, sa.or_(spans.c.until.is_(None), spans.c.until > day))
+        return sa.func.max(sa.case((holds, spans.c.tier))).label(name)
+
+    return (sa.select(spans.c.customer_id, tier_on(first, "tier_before"), tier_on(second, "tier_after"))
+            .group_by(spans.c.customer_id).subquery("tiers"))
 
 
 def tier_migration(conn: Connection, first: date, second: date, filters: Filters) -> pd.DataFrame:
@@ -298,13 +311,12 @@ def tier_migration(conn: Connection, first: date, second: date, filters: Filters
 
     Segment and region filters apply; the tier filter does not, since tiers are what the matrix compares.
     """
-    before, after = _tier_on(first, "tier_before"), _tier_on(second, "tier_after")
+    tiers = _tiers_on(first, second)
     no_tier = sa.literal("No tier")
-    tier_from = sa.func.coalesce(before.c.tier, no_tier).label("tier_from")
-    tier_to = sa.func.coalesce(after.c.tier, no_tier).label("tier_to")
+    tier_from = sa.func.coalesce(tiers.c.tier_before, no_tier).label("tier_from")
+    tier_to = sa.func.coalesce(tiers.c.tier_after, no_tier).label("tier_to")
     statement = (sa.select(tier_from, tier_to, sa.func.count().label("customers"))
-                 .select_from(customers.outerjoin(before, before.c.customer_id == customers.c.customer_id)
-                              .outerjoin(after, after.c.customer_id == customers.c.customer_id))
+                 .select_from(customers.outerjoin(tiers, tiers.c.customer_id == customers.c.customer_id))
                  .where(customers.c.joined_at <= second, *customer_conditions(replace(filters, tiers=())))
                  .group_by(tier_from, tier_to))
     return _frame(conn, statement)
@@ -604,7 +616,7 @@ PRE_AGGREGATES = (  # table, the SELECT that fills it, and the tables whose chan
     (ticket_followups, ticket_followups_select, frozenset({"service_tickets", "purchases", "survey_responses"})),
     (order_days, order_days_select, frozenset({"purchases", "customers"})),
     (order_sequence, order_sequence_select, frozenset({"purchases", "customers"})),
-    (survey_days, survey_days_select, frozenset({"survey_responses"})),
+    (survey_days, survey_days_select, frozenset({"survey_responses", "customers"})),
     (journey_runs, journey_runs_select, frozenset({"survey_responses", "service_tickets", "purchases", "touchpoints"})),
 )
 

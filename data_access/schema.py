@@ -112,8 +112,8 @@ order_days = sa.Table(
     sa.Column("points_redeemed", sa.BigInteger, nullable=False),
 )
 
-# Survey answer counts and sums per day, touchpoint and channel: every survey read without a customer filter or
-# grouping (most of the default views) sums these instead of a million answers.
+# Survey answer counts and sums per day, touchpoint, channel and tier (as the customer has it now): every survey
+# read without a segment or region filter or grouping (most views) sums these instead of a million answers.
 SURVEY_COUNTS = ("responses", "promoters", "passives", "detractors", "csat_n", "csat_top2", "ces_n", "ces_sum",
                  "ces_squares", "sentiment_n", "sentiment_negative")
 SURVEY_SUMS = ("sentiment_sum", "sentiment_squares")
@@ -122,6 +122,7 @@ survey_days = sa.Table(
     sa.Column("day", sa.DateTime, nullable=False),
     sa.Column("touchpoint", sa.String, nullable=False),
     sa.Column("channel", sa.String),
+    sa.Column("tier", sa.String),
     *(sa.Column(name, sa.BigInteger, nullable=False) for name in SURVEY_COUNTS),
     *(sa.Column(name, sa.Double, nullable=False) for name in SURVEY_SUMS),
 )

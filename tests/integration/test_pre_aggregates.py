@@ -81,6 +81,8 @@ def test_the_pre_aggregated_and_the_inline_outcomes_agree(engine):
             lambda c: queries.survey_counts(c, Filters(date(2025, 1, 15), date(2025, 2, 10)), by=("month", "channel")),
             lambda c: queries.survey_counts(c, Filters(channels=("web",)), by=("stage", "stage_order", "touchpoint")),
             lambda c: queries.survey_counts(c, Filters(), by=("month",), touchpoint="Home delivery"),
+            lambda c: queries.survey_counts(c, Filters(tiers=("Gold", NO_TIER)), by=("tier", "touchpoint")),
+            lambda c: queries.tier_migration(c, date(2025, 1, 1), date(2025, 6, 30), Filters()),
             lambda c: queries.journey_paths(c, Filters(date(2025, 1, 9), date(2025, 2, 10))),
             lambda c: queries.loyalty_by_tier(c, Filters(date(2025, 2, 1), date(2025, 3, 31))),
             lambda c: pd.DataFrame(queries.filter_options(c)["channels"]))]
@@ -94,6 +96,7 @@ def test_the_pre_aggregated_and_the_inline_outcomes_agree(engine):
         inline_frames = reads(conn)
     assert stored_frames[3]["points_earned"].sum() == 150 + 45  # O1 and O3: C1 is Gold, both on the web
     assert stored_frames[5]["responses"].sum() == 6 and stored_frames[6]["responses"].sum() == 4
+    assert stored_frames[9].groupby("tier")["responses"].sum().to_dict() == {"Gold": 2, NO_TIER: 2}  # R1, R4; R3, R6
     for pre_aggregated, inline in zip(stored_frames, inline_frames, strict=True):
         pd.testing.assert_frame_equal(pre_aggregated, inline, check_dtype=False)
 

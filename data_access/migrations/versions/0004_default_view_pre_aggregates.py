@@ -26,6 +26,7 @@ def upgrade() -> None:
         sa.Column("day", sa.DateTime, nullable=False),
         sa.Column("touchpoint", sa.String, nullable=False),
         sa.Column("channel", sa.String),
+        sa.Column("tier", sa.String),
         *(sa.Column(name, sa.BigInteger, nullable=False) for name in SURVEY_COUNTS),
         sa.Column("sentiment_sum", sa.Double, nullable=False),
         sa.Column("sentiment_squares", sa.Double, nullable=False),
