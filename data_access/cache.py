@@ -47,7 +47,7 @@ READS: dict[str, Callable[..., Any]] = {
 
 IDLE_SECONDS = 2.0  # an embedded file stays open this long after the last read; then its lock is free again
 # DuckDB's buffer cache while the app reads: without a cap it keeps every block the pages scanned, and the app
-# process passed 600 MB at scale 1m; capped, cold pages stayed as fast (bench/README.md, fix 12). Imports
+# process passed 600 MB at scale 1m; capped, cold pages stayed as fast (bench/README.md, fix 13). Imports
 # close the reading connection first, so they run uncapped.
 READ_MEMORY_LIMIT = "256MB"
 

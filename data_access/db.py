@@ -78,7 +78,7 @@ def create_engine(url: str | None = None, *, read_only: bool = False) -> Engine:
 
 
 def _without_jit(dbapi_connection, _record) -> None:
-    """Turn PostgreSQL's JIT compiler off for the app's sessions (bench/README.md, fix 11).
+    """Turn PostgreSQL's JIT compiler off for the app's sessions (bench/README.md, fix 12).
 
     The reads are short aggregations whose estimated costs clear the JIT thresholds by far, so each paid
     0.1-1 s of compiling to save less. A server without the setting keeps its own.

@@ -42,9 +42,10 @@ class Filters:
         return replace(self, start=self.start or first, end=self.end or last)
 
 
-def tier_label() -> sa.ColumnElement:
-    """The customer's tier, with customers outside the tiers labelled NO_TIER."""
-    return sa.func.coalesce(customers.c.tier, sa.literal(NO_TIER)).label("tier")
+def tier_label(columns: sa.ColumnCollection = customers.c) -> sa.ColumnElement:
+    """The customer's tier, with customers outside the tiers labelled NO_TIER; on the customers table or on a
+    table that copies their tier."""
+    return sa.func.coalesce(columns.tier, sa.literal(NO_TIER)).label("tier")
 
 
 def customer_conditions(filters: Filters, columns: sa.ColumnCollection = customers.c) -> list[sa.ColumnElement]:

@@ -48,12 +48,22 @@ SLOW_TICKET_HOURS = 72
 SURVEY_GROUPS = ("touchpoint", "stage", "stage_order", "tier", "segment", "region", "channel", "month")  # allow-list
 
 
-def _survey_group(name: str, answers: sa.Table, moment: sa.ColumnElement) -> sa.ColumnElement:
-    """A dimension survey results may be grouped by, on the answers or on their per-day sums."""
-    tier = tier_label() if answers is survey_responses else sa.func.coalesce(answers.c.tier, sa.literal(NO_TIER))
+def _survey_group(name: str, answers: sa.Table) -> sa.ColumnElement:
+    """A dimension survey results may be grouped by, on the answers or on their per-day sums (survey_days)."""
     return {"touchpoint": answers.c.touchpoint, "stage": touchpoints.c.stage, "stage_order": touchpoints.c.stage_order,
-            "tier": tier, "segment": customers.c.segment, "region": customers.c.region,
-            "channel": answers.c.channel, "month": month_start(moment)}[name]
+            "tier": tier_label(_customer_columns(answers)), "segment": customers.c.segment,
+            "region": customers.c.region, "channel": answers.c.channel,
+            "month": month_start(_answered_at(answers))}[name]
+
+
+def _answered_at(answers: sa.Table) -> sa.ColumnElement:
+    """When the answers were given: each answer's moment, or the day its sums cover."""
+    return answers.c.submitted_at if answers is survey_responses else answers.c.day
+
+
+def _customer_columns(answers: sa.Table) -> sa.ColumnCollection:
+    """Where the answers' customer attributes are: the joined customers, or the copies in survey_days."""
+    return customers.c if answers is survey_responses else answers.c
 
 
 def _frame(conn: Connection, statement: sa.Executable) -> pd.DataFrame:
@@ -135,9 +145,10 @@ def _survey_from() -> sa.FromClause:
     return _survey_source(Filters(), (*CUSTOMER_GROUPS, *JOURNEY_GROUPS))
 
 
-def _survey_where(filters: Filters) -> list[sa.ColumnElement]:
-    return (period_conditions(survey_responses.c.submitted_at, filters) + customer_conditions(filters)
-            + channel_conditions(survey_responses.c.channel, filters))
+def _survey_where(filters: Filters, answers: sa.Table = survey_responses) -> list[sa.ColumnElement]:
+    return (period_conditions(_answered_at(answers), filters)
+            + customer_conditions(filters, _customer_columns(answers))
+            + channel_conditions(answers.c.channel, filters))
 
 
 def survey_counts(conn: Connection, filters: Filters, by: tuple[str, ...] = (),
@@ -152,11 +163,9 @@ def survey_counts(conn: Connection, filters: Filters, by: tuple[str, ...] = (),
         raise ValueError(f"cannot group survey results by {', '.join(sorted(unknown))}")
     per_day = (not (filters.segments or filters.regions or {"segment", "region"} & set(by))
                and _stored(conn, survey_days))
-    answers, moment = (survey_days, survey_days.c.day) if per_day else (survey_responses,
-                                                                        survey_responses.c.submitted_at)
-    groups = [_survey_group(name, answers, moment).label(name) for name in by]
-    where = [*period_conditions(moment, filters), *customer_conditions(filters, answers.c if per_day else customers.c),
-             *channel_conditions(answers.c.channel, filters)]
+    answers = survey_days if per_day else survey_responses
+    groups = [_survey_group(name, answers).label(name) for name in by]
+    where = _survey_where(filters, answers)
     if touchpoint is not None:
         where.append(answers.c.touchpoint == touchpoint)
     if per_day:
@@ -259,7 +268,7 @@ def _loyalty_from_sequence(filters: Filters) -> sa.Select:
     def current_sum(value: sa.ColumnElement, *conditions: sa.ColumnElement) -> sa.ColumnElement:
         return sa.func.sum(sa.case((sa.and_(current, *conditions), value)))
 
-    tier = sa.func.coalesce(o.tier, sa.literal(NO_TIER)).label("tier")
+    tier = tier_label(o)
     bought = (sa.select(
         tier,
         current_count(_before(o.previous_at, start)).label("active_customers"),
@@ -312,7 +321,7 @@ def tier_migration(conn: Connection, first: date, second: date, filters: Filters
     Segment and region filters apply; the tier filter does not, since tiers are what the matrix compares.
     """
     tiers = _tiers_on(first, second)
-    no_tier = sa.literal("No tier")
+    no_tier = sa.literal(NO_TIER)
     tier_from = sa.func.coalesce(tiers.c.tier_before, no_tier).label("tier_from")
     tier_to = sa.func.coalesce(tiers.c.tier_after, no_tier).label("tier_to")
     statement = (sa.select(tier_from, tier_to, sa.func.count().label("customers"))

@@ -1,7 +1,7 @@
 """Pre-aggregated tables for the PostgreSQL default views: survey counts per day, the journey's collapsed event
-stream, and each order with its customer's neighbouring orders (bench/README.md, fix 10).
+stream, and each order with its customer's neighbouring orders (bench/README.md, fix 11).
 
-Filled once here from the rows already stored, with the loader's own refresh.
+Filled once here from the rows already stored, with the loader's own fill.
 
 Revision ID: 0004
 Revises: 0003
