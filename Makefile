@@ -4,6 +4,8 @@ VENV := .venv
 PY := $(VENV)/bin/python
 INSTALLED := $(VENV)/.installed
 PORT ?= 8501
+# This machine only: there is no sign-in yet. `make run ADDRESS=0.0.0.0` only behind a reverse proxy with sign-in.
+ADDRESS ?= 127.0.0.1
 
 .PHONY: run test lint demo clean bench
 
@@ -14,7 +16,7 @@ $(INSTALLED): requirements.txt requirements-dev.txt
 
 run: $(INSTALLED)  ## start the app; builds the demo company on first run
 	$(PY) cli.py demo --if-empty
-	$(PY) -m streamlit run app.py --server.port $(PORT) --browser.gatherUsageStats false
+	$(PY) -m streamlit run app.py --server.address $(ADDRESS) --server.port $(PORT) --browser.gatherUsageStats false
 
 test: $(INSTALLED)  ## the whole test suite
 	$(PY) -m pytest

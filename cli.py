@@ -11,21 +11,29 @@ from pathlib import Path
 
 import pandas as pd
 
+from analytics import loyalty as loyalty_kpis
 from analytics.loyalty import tier_kpis
+from analytics.service import service_levels
 from analytics.survey import summarise
 from data_access import contracts, queries
 from data_access.db import DatabaseError, open_database
+from data_access.export import csv_bytes
 from data_access.filters import Filters
 from data_access.loaders import ImportReport, import_dataset
-from data_access.mapping import Mapping
-from data_access.readers import ImportRejected
+from data_access.mapping import Mapping, load_mapping, presets
+from data_access.readers import READERS, ImportRejected
 
 LOAD_ORDER = ("touchpoints", "customers", "tier_history", "survey", "service", "purchases")
 SURVEY_FIELDS = ["nps", "nps_margin", "nps_n", "low_n", "csat", "csat_n", "ces", "ces_n", "sentiment",
                  "sentiment_n", "negative_share", "responses"]
-LOYALTY_FIELDS = ["customers", "active_customers", "orders", "revenue", "orders_per_customer",
-                  "average_order_value", "repeat_rate", "retention", "points_earned", "points_redeemed",
-                  "redemption_rate", "breakage"]
+LOYALTY_FIELDS = ["customers", "active_customers", "orders", "returns", "gross_sales", "revenue",
+                  "orders_per_customer", "average_order_value", "repeat_rate", "retention", "points_earned",
+                  "points_redeemed", "redemption_rate", "breakage"]
+OVERALL_LOYALTY = ["customers", "active_customers", "orders", "returns", "gross_sales", "revenue",
+                   "average_order_value", "repeat_rate"]
+SERVICE_FIELDS = {"tickets": "tickets", "resolved": "resolved", "median_first_response_hours":
+                  "median_first_response_hours", "median_resolution_hours": "median_resolution_hours",
+                  "csat": "csat", "csat_n": "csat_n"}
 
 
 def _print_report(report: ImportReport, out) -> None:
@@ -56,9 +64,24 @@ def demo(args: argparse.Namespace) -> int:
     return 0
 
 
+def _files(paths: list[str]) -> list[Path]:
+    """The files named, a folder standing for every file in it that the app reads, in name order."""
+    found: list[Path] = []
+    for given in map(Path, paths):
+        if given.is_dir():
+            inside = sorted(p for p in given.iterdir() if p.suffix.lower() in READERS)
+            if not inside:
+                raise ImportRejected(str(given), "the folder holds no CSV, Excel or Parquet files.")
+            found += inside
+        else:
+            found.append(given)
+    return found
+
+
 def import_file(args: argparse.Namespace) -> int:
-    """Import one file; exit 1 when it was rejected whole."""
-    mapping = Mapping.from_json(Path(args.mapping).read_text(encoding="utf-8"), args.mapping) if args.mapping else None
+    """Import one file, or several of one layout together (one transaction); exit 1 when rejected whole."""
+    mapping = load_mapping(args.mapping) if args.mapping else Mapping()
+    mapping = mapping.with_constants(args.set)
     engine = open_database(args.database_url)
     last = [-1]
 
@@ -68,9 +91,19 @@ def import_file(args: argparse.Namespace) -> int:
             last[0] = tenth
             print(f"  {step}: {fraction:.0%}", file=sys.stderr, flush=True)
 
-    report = import_dataset(engine, args.dataset, Path(args.file), mapping=mapping, scorer=args.scorer,
+    report = import_dataset(engine, args.dataset, _files(args.files), mapping=mapping, scorer=args.scorer,
                             strict=args.strict, replace=args.replace, sheet=args.sheet, progress=progress)
     _print_report(report, sys.stdout)
+    if args.rejected:
+        Path(args.rejected).write_bytes(csv_bytes(report.rejections))
+        print(f"Every rejected row ({report.rejected:,}): {args.rejected}")
+    return 0
+
+
+def list_presets(_: argparse.Namespace) -> int:
+    """Print the shipped mapping presets."""
+    for preset in presets().values():
+        print(f"preset:{preset.name}  ({preset.dataset})  {preset.description}")
     return 0
 
 
@@ -97,8 +130,11 @@ def build_report(engine, filters: Filters) -> dict:
         overall = summarise(queries.survey_counts(conn, filters))
         touchpoints = summarise(queries.survey_counts(conn, filters, by=("stage_order", "stage", "touchpoint")))
         tiers = summarise(queries.survey_counts(conn, filters, by=("tier",)))
-        loyalty = tier_kpis(queries.loyalty_by_tier(conn, filters))
+        loyalty_sums = queries.loyalty_by_tier(conn, filters)
+        service = service_levels(queries.ticket_service_levels(conn, filters, by=None)).iloc[0]
         scorers = queries.sentiment_scorers(conn)
+    loyalty = tier_kpis(loyalty_sums)
+    everyone = loyalty_kpis.overall(loyalty_sums)
     by_tier = tiers[["tier", *SURVEY_FIELDS]].merge(loyalty[["tier", *LOYALTY_FIELDS]], on="tier", how="outer")
     order = {t: i for i, t in enumerate(contracts.TIERS)}
     by_tier = by_tier.sort_values("tier", key=lambda s: s.map(order).fillna(len(order)))
@@ -111,6 +147,8 @@ def build_report(engine, filters: Filters) -> dict:
         "overall": _records(overall, ["n", *SURVEY_FIELDS])[0],
         "by_touchpoint": _records(touchpoints, ["stage_order", "stage", "touchpoint", "n", *SURVEY_FIELDS]),
         "by_tier": _records(by_tier, ["tier", "n", *SURVEY_FIELDS, *LOYALTY_FIELDS]),
+        "loyalty": {field: _clean(everyone[field]) for field in OVERALL_LOYALTY},
+        "service": {key: _clean(service[field]) for key, field in SERVICE_FIELDS.items()},
     }
 
 
@@ -146,8 +184,25 @@ def to_markdown(report: dict) -> str:
              f"CES {_fmt(o['ces'], 2)}, sentiment {_fmt(o['sentiment'], 2)} "
              f"(scorer: {report['sentiment_scorer']})", "", "## By touchpoint", "",
              *_table(report["by_touchpoint"], TOUCHPOINT_COLUMNS), "", "## By tier", "",
-             *_table(report["by_tier"], TIER_COLUMNS)]
+             *_table(report["by_tier"], TIER_COLUMNS), "", "## Loyalty, all customers", "",
+             *_block(report["loyalty"], LOYALTY_LABELS), "", "## Service", "",
+             *_block(report["service"], SERVICE_LABELS)]
     return "\n".join(lines) + "\n"
+
+
+LOYALTY_LABELS = [("customers", "customers", 0), ("active customers", "active_customers", 0), ("orders", "orders", 0),
+                  ("returns", "returns", 0), ("gross sales", "gross_sales", 2), ("revenue (net)", "revenue", 2),
+                  ("average order value", "average_order_value", 2), ("repeat rate %", "repeat_rate", 1)]
+SERVICE_LABELS = [("tickets", "tickets", 0), ("resolved", "resolved", 0),
+                  ("median hours to first response", "median_first_response_hours", 1),
+                  ("median hours to resolution", "median_resolution_hours", 1), ("ticket CSAT %", "csat", 1),
+                  ("ticket ratings", "csat_n", 0)]
+
+
+def _block(values: dict, labels: list[tuple[str, str, int]]) -> list[str]:
+    """One block of overall figures as a two-column table."""
+    return ["| measure | value |", "| --- | --: |", *(f"| {label} | {_fmt(values[key], digits)} |"
+                                                    for label, key, digits in labels)]
 
 
 def report(args: argparse.Namespace) -> int:
@@ -179,10 +234,15 @@ def parser() -> argparse.ArgumentParser:
     build.add_argument("--if-empty", action="store_true", help="only when the database holds no data yet")
     build.set_defaults(run=demo)
 
-    load = commands.add_parser("import", parents=[common], help="import one file")
+    load = commands.add_parser("import", parents=[common], help="import files (several of one layout together)")
     load.add_argument("dataset", choices=list(contracts.DATASETS))
-    load.add_argument("file")
-    load.add_argument("--mapping", help='JSON file {"source column": "contract column"}')
+    load.add_argument("files", nargs="+", metavar="FILE",
+                      help="files or folders (every CSV, Excel and Parquet file in it), imported in one transaction")
+    load.add_argument("--mapping", help='JSON mapping file, or preset:NAME (see: python cli.py presets)')
+    load.add_argument("--set", action="append", default=[], metavar="COLUMN=VALUE",
+                      help="a fixed value for a contract column the files lack, e.g. submitted_at=2025-06-30 "
+                           "(repeatable)")
+    load.add_argument("--rejected", metavar="FILE", help="write every rejected row, with its reason, to this CSV")
     load.add_argument("--scorer", choices=list(SCORERS), default="textblob")
     load.add_argument("--sheet", help="sheet to read from an Excel workbook with several")
     load.add_argument("--strict", action="store_true", help="reject rows naming unknown customers")
@@ -195,6 +255,9 @@ def parser() -> argparse.ArgumentParser:
     show.add_argument("--tier", action="append", choices=contracts.TIERS, help="repeat for several")
     show.add_argument("--format", choices=("json", "markdown"), default="markdown")
     show.set_defaults(run=report)
+
+    listed = commands.add_parser("presets", parents=[common], help="list the mapping presets for common exports")
+    listed.set_defaults(run=list_presets)
 
     doc = commands.add_parser("contract", parents=[common], help="print the data contract as Markdown")
     doc.set_defaults(run=contract)

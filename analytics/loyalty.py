@@ -7,13 +7,18 @@ import pandas as pd
 from analytics.ratios import ratio
 
 DEFINITIONS: dict[str, str] = {
-    "customers": "Customers in the tier (current tier).",
-    "active_customers": "Customers with at least one order in the period.",
-    "orders_per_customer": "Orders in the period per active customer.",
-    "average_order_value": "Revenue in the period / orders in the period.",
-    "revenue": "Sum of order amounts in the period (returns are negative).",
-    "repeat_rate": "Share of active customers with 2 or more orders in the period, in %.",
-    "retention": "Share of the previous period's buyers who bought again in this period, in %.",
+    "customers": "Customers in the tier (current tier), including customers known only from their surveys, "
+                 "tickets or orders (no tier).",
+    "active_customers": "Customers with at least one purchase order (amount > 0) in the period.",
+    "orders": "Purchase orders (amount > 0) in the period; returns and cancellations are counted apart.",
+    "returns": "Returns and cancellations (amount < 0) in the period.",
+    "gross_sales": "Sum of purchase orders in the period.",
+    "orders_per_customer": "Purchase orders in the period per active customer.",
+    "average_order_value": "Gross sales / purchase orders in the period.",
+    "revenue": "Net revenue: gross sales plus returns (negative amounts) in the period.",
+    "repeat_rate": "Share of active customers with 2 or more purchase orders in the period, in %.",
+    "retention": "Share of the previous period's buyers (a purchase order then) who bought again in this period, "
+                 "in %.",
     "points_earned": "Loyalty points earned with orders in the period.",
     "points_redeemed": "Loyalty points spent on orders in the period.",
     "redemption_rate": "Points redeemed / points earned in the period, in %.",
@@ -23,10 +28,10 @@ DEFINITIONS: dict[str, str] = {
 
 
 def tier_kpis(sums: pd.DataFrame) -> pd.DataFrame:
-    """Rates per tier from customers, active, orders, revenue, repeat_buyers, previous_buyers, retained, points."""
+    """Rates per tier from customers, active, orders, gross sales, revenue, repeat and retained buyers, points."""
     out = sums.copy()
     out["orders_per_customer"] = ratio(out["orders"], out["active_customers"])
-    out["average_order_value"] = ratio(out["revenue"], out["orders"])
+    out["average_order_value"] = ratio(out["gross_sales"], out["orders"])
     out["revenue_per_active"] = ratio(out["revenue"], out["active_customers"])
     out["repeat_rate"] = 100 * ratio(out["repeat_buyers"], out["active_customers"])
     out["retention"] = 100 * ratio(out["retained"], out["previous_buyers"])

@@ -9,8 +9,8 @@ import pandas as pd
 import streamlit as st
 
 from components.mapping import mapping_editor
-from components.tables import csv_bytes
 from data_access.contracts import DATASETS
+from data_access.export import csv_bytes
 from data_access.loaders import ImportReport
 from data_access.mapping import Mapping
 from data_access.readers import ROW_COLUMN, ImportRejected, read_table, sheet_names

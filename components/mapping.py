@@ -6,7 +6,8 @@ import pandas as pd
 import streamlit as st
 
 from data_access.contracts import Dataset
-from data_access.mapping import SCALES, Mapping, OrderLines, WideSurvey, suggest_mapping
+from data_access.mapping import Mapping, OrderLines, WideSurvey
+from data_access.suggest import SCALES, suggest_mapping
 from data_access.validate import DATE_ORDERS
 
 NOT_MAPPED = "(not mapped)"

@@ -5,6 +5,8 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from data_access.export import csv_bytes
+
 LABELS = {  # how KPI columns read in tables: (label, number format)
     "nps": ("NPS", "%+.0f"), "nps_margin": ("± margin", "%.1f"), "nps_n": ("n (NPS)", "%d"),
     "csat": ("CSAT %", "%.1f"), "ces": ("CES", "%.2f"), "sentiment": ("Sentiment", "%+.2f"),
@@ -18,19 +20,6 @@ LABELS = {  # how KPI columns read in tables: (label, number format)
     "median_first_response_hours": ("Median hours to first response", "%.1f"),
     "median_resolution_hours": ("Median hours to resolution", "%.1f"), "slow_share": ("Over 72 h %", "%.1f"),
 }
-
-
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def csv_bytes(frame: pd.DataFrame) -> bytes:
-    """CSV for spreadsheets: text cells that a spreadsheet would run as a formula are prefixed with '."""
-    safe = frame.copy()
-    for column in safe.columns:
-        if safe[column].dtype == object or pd.api.types.is_string_dtype(safe[column]):
-            text = safe[column].astype("string")
-            safe[column] = text.where(~text.str.startswith(FORMULA_START).fillna(False), "'" + text)
-    return safe.to_csv(index=False).encode("utf-8")
 
 
 def download_table(frame: pd.DataFrame, name: str, key: str, column_config: dict | None = None) -> None:

@@ -13,8 +13,8 @@ import streamlit as st
 from analytics.nps import nps_group
 from analytics.sentiment import NEGATIVE_BELOW, SCORERS
 from analytics.terms import terms_by_band
-from components.tables import csv_bytes
 from components.theme import NEGATIVE, NPS_GROUP_COLOURS, POSITIVE, TEXT, empty_figure, style
+from data_access.export import csv_bytes
 
 NO_TERMS = ("Too few negative and positive comments here to compare.<br>"
             "Widen the period in the sidebar or pick a touchpoint with more comments.")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable, Collection, Iterator
+from collections.abc import Callable, Collection, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
@@ -12,21 +12,33 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
 from analytics.sentiment import score_texts
-from data_access import bulk
+from data_access import bulk, known_customers
 from data_access.contracts import Dataset, dataset
-from data_access.mapping import Mapping, lines_to_orders, widen_to_long
+from data_access.mapping import LINE_ROWS, Mapping, shape
 from data_access.queries import PRE_AGGREGATES
-from data_access.readers import ImportRejected, Source, read_chunks, read_table, source_name
+from data_access.readers import HEADERLESS, ROW_COLUMN, ImportRejected, Source, read_chunks, read_table, source_name
 from data_access.schema import TABLES, app_meta, customers, import_log, touchpoints
-from data_access.validate import map_columns, validate
+from data_access.validate import DUPLICATE_KEY, validate
 
 Progress = Callable[[str, float], None]  # (what is happening, fraction done 0..1)
+SOURCE_COLUMNS = ("source_file", "source_row")  # on staged rows: which file (its index) and which row of it
 HOURS = pd.Timedelta(hours=1)
+
+
+REJECTION_COLUMNS = ["file", "row", "column", "value", "reason"]
+RECORD_UNITS = {"wide": ("rows", "responses"), "lines": ("lines", "orders")}  # (what a file row is, what it makes)
+
+
+def _no_rejections() -> pd.DataFrame:
+    return pd.DataFrame({"file": pd.Series(dtype=object), "row": pd.Series(dtype="int64"),
+                         "column": pd.Series(dtype=object), "value": pd.Series(dtype=object),
+                         "reason": pd.Series(dtype=object)})
 
 
 @dataclass
 class ImportReport:
-    """What an import did: counts, every rejected cell, and the scorer behind stored sentiment."""
+    """What an import did, counted in the unit it read (file rows or lines) and in the records they formed
+    (orders from lines, responses from a wide survey's rows), with every rejected row and the scorer used."""
 
     dataset: str
     source: str
@@ -34,42 +46,55 @@ class ImportReport:
     inserted: int = 0
     updated: int = 0
     unchanged: int = 0
-    rejections: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(
-        {"row": pd.Series(dtype="int64"), "column": pd.Series(dtype=object), "value": pd.Series(dtype=object),
-         "reason": pd.Series(dtype=object)}))
+    rejections: pd.DataFrame = field(default_factory=_no_rejections)
     scorer: str | None = None
     data_version: int | None = None
+    records: int = 0  # records formed from the rows (equal to rows_read for one row per record)
+    rejected_records: int = 0
+    unit: str = "rows"
+    record_unit: str = "rows"
+    files: int = 1
+    notes: list[str] = field(default_factory=list)  # what the reader noticed, e.g. a missing header row
 
     def add_rejections(self, *found: pd.DataFrame) -> None:
-        """Collect rejected cells from each step, row numbers kept as whole numbers."""
-        frames = [self.rejections, *(f for f in found if not f.empty)]
+        """Collect rejected rows from each step, row numbers kept as whole numbers."""
+        frames = [self.rejections, *(f[REJECTION_COLUMNS] for f in found if not f.empty)]
         self.rejections = pd.concat(frames, ignore_index=True).astype({"row": "int64"})
 
     @property
     def rejected(self) -> int:
-        return int(self.rejections["row"].nunique()) if not self.rejections.empty else 0
+        """Rejected file rows (lines, for order lines): every row of a rejected record counts."""
+        return len(self.rejections[["file", "row"]].drop_duplicates()) if not self.rejections.empty else 0
 
     @property
     def stored(self) -> int:
         return self.inserted + self.updated + self.unchanged
 
     def reasons(self) -> pd.DataFrame:
-        """Rejections grouped by column and reason, with a count and the first rows of each."""
+        """Rejections grouped by column and reason, with a count of rows and the first rows of each."""
         if self.rejections.empty:
             return pd.DataFrame(columns=["column", "reason", "rows", "first_rows"])
-        grouped = self.rejections.sort_values(["row", "column"]).groupby(["column", "reason"], sort=False)["row"]
+        found = self.rejections.sort_values(["file", "row", "column"], kind="stable")
+        where = (found["file"] + " row " if self.files > 1 else "") + found["row"].astype(str)
+        grouped = found.assign(where=where).groupby(["column", "reason"], sort=False)
         return pd.DataFrame({
-            "rows": grouped.nunique(),
-            "first_rows": grouped.apply(lambda rows: ", ".join(map(str, sorted(rows.unique())[:5]))),
+            "rows": grouped["where"].nunique(),
+            "first_rows": grouped["where"].apply(lambda rows: ", ".join(rows.drop_duplicates().head(5))),
         }).reset_index()
 
     def summary(self) -> str:
-        """One paragraph for a terminal or a notice."""
-        text = (f"{self.source} → {self.dataset}: {self.rows_read} rows read, {self.inserted} inserted, "
-                f"{self.updated} updated, {self.unchanged} unchanged, {self.rejected} rejected.")
+        """One paragraph for a terminal or a notice, in the unit read and the records formed."""
+        read = f"{self.rows_read:,} {self.unit} read"
+        if self.record_unit != self.unit:
+            read += f" ({self.records:,} {self.record_unit})"
+        rejected = f"{self.rejected_records:,} {self.record_unit} rejected"
+        if self.record_unit != self.unit:
+            rejected += f" ({self.rejected:,} {self.unit})"
+        text = (f"{self.source} → {self.dataset}: {read}; {self.inserted:,} inserted, {self.updated:,} updated, "
+                f"{self.unchanged:,} unchanged, {rejected}.")
         if self.scorer:
             text += f" Sentiment scored by {self.scorer}."
-        return text
+        return " ".join([text, *self.notes])
 
 
 def _derive(frame: pd.DataFrame, contract: Dataset, present: tuple[str, ...], scorer: str | None,
@@ -94,27 +119,29 @@ def _derive(frame: pd.DataFrame, contract: Dataset, present: tuple[str, ...], sc
 
 
 def _stage_table(conn: Connection, target: sa.Table, columns) -> sa.Table:
-    """An empty temporary table with the target's columns that the file provides, plus source_row."""
+    """An empty temporary table with the target's columns that the files provide, plus where each row came from."""
     stage = sa.Table(f"stage_{target.name}_{uuid.uuid4().hex[:8]}", sa.MetaData(),
                      *(sa.Column(c.name, c.type) for c in target.columns if c.name in columns),
-                     sa.Column("source_row", sa.Integer), prefixes=["TEMPORARY"])
+                     *(sa.Column(name, sa.Integer) for name in SOURCE_COLUMNS), prefixes=["TEMPORARY"])
     stage.create(conn)
     return stage
 
 
-def _reject_unknown_customers(conn: Connection, stage: sa.Table) -> pd.DataFrame:
-    """Strict mode: rows naming a customer the customers table does not hold are removed and reported."""
-    unknown = ~sa.exists().where(customers.c.customer_id == stage.c.customer_id)
-    rows = conn.execute(sa.select(stage.c.source_row, stage.c.customer_id).where(unknown)).all()
+def _reject_unknown_customers(conn: Connection, stage: sa.Table, files: list[str]) -> pd.DataFrame:
+    """Strict mode: rows naming a customer no customers file holds are removed and reported."""
+    unknown = ~sa.exists().where(customers.c.customer_id == stage.c.customer_id,
+                                 known_customers.from_file())
+    rows = conn.execute(sa.select(stage.c.source_file, stage.c.source_row, stage.c.customer_id).where(unknown)).all()
     conn.execute(sa.delete(stage).where(unknown))
-    return pd.DataFrame({"row": [r.source_row for r in rows], "column": "customer_id",
-                         "value": [r.customer_id for r in rows], "reason": "unknown customer (strict mode)"})
+    return pd.DataFrame({"file": [files[r.source_file] for r in rows], "row": [r.source_row for r in rows],
+                         "column": "customer_id", "value": [r.customer_id for r in rows],
+                         "reason": "unknown customer (strict mode)"})
 
 
 def _upsert(conn: Connection, target: sa.Table, stage: sa.Table, key: tuple[str, ...]) -> tuple[int, int, int]:
     """Update changed rows, insert new ones; returns (inserted, updated, unchanged)."""
     same_key = sa.and_(*(target.c[k] == stage.c[k] for k in key))
-    values = [c.name for c in stage.columns if c.name not in key and c.name != "source_row"]
+    values = [c.name for c in stage.columns if c.name not in key and c.name not in SOURCE_COLUMNS]
     changed = sa.or_(*(target.c[c].is_distinct_from(stage.c[c]) for c in values)) if values else sa.false()
     def count(*conditions) -> int:  # counted up front: drivers disagree on rowcount for INSERT ... SELECT
         return conn.execute(sa.select(sa.func.count()).select_from(stage).where(*conditions)).scalar_one()
@@ -124,7 +151,7 @@ def _upsert(conn: Connection, target: sa.Table, stage: sa.Table, key: tuple[str,
     updated = count(sa.exists().where(same_key, changed)) if values and matched else 0
     if updated:
         conn.execute(sa.update(target).where(same_key, changed).values({c: stage.c[c] for c in values}))
-    names = [c.name for c in stage.columns if c.name != "source_row"]
+    names = [c.name for c in stage.columns if c.name not in SOURCE_COLUMNS]
     conn.execute(sa.insert(target).from_select(
         names, sa.select(*(stage.c[n] for n in names)).where(~sa.exists().where(same_key))))
     return total - matched, updated, matched - updated
@@ -141,20 +168,15 @@ def bump_data_version(conn: Connection) -> int:
     return version
 
 
-def _shape(raw: pd.DataFrame, contract: Dataset, mapping: Mapping, label: str) -> pd.DataFrame:
-    """A chunk as the contract names it: wide surveys melted, columns renamed, order lines summed."""
-    if mapping.wide:
-        raw = widen_to_long(raw, mapping.wide, label)
-    keep = (mapping.lines.quantity, mapping.lines.unit_price) if mapping.lines else ()
-    frame = map_columns(raw, contract, label, mapping.columns, keep, provided=("amount",) if mapping.lines else ())
-    return lines_to_orders(frame, mapping.lines, label) if mapping.lines else frame
-
-
 def _chunks(source: Source, label: str, sheet: str | None, mapping: Mapping) -> Iterator[pd.DataFrame]:
-    """Chunks of the file; layouts that group rows (wide surveys, order lines) read it whole."""
-    if mapping.wide or mapping.lines:
-        return iter([read_table(source, label, sheet)])
-    return read_chunks(source, label, sheet)
+    """Chunks of the file, without the rows the mapping skips; layouts that group rows read it whole."""
+    chunks = iter([read_table(source, label, sheet)]) if mapping.wide or mapping.lines \
+        else read_chunks(source, label, sheet)
+    for chunk in chunks:
+        first_data_row = 1 if chunk.attrs.get(HEADERLESS) else 2
+        kept = chunk[chunk[ROW_COLUMN] >= first_data_row + mapping.skip_rows]
+        if not kept.empty:
+            yield kept
 
 
 def as_mapping(mapping: Mapping | dict[str, str] | None) -> Mapping:
@@ -162,44 +184,104 @@ def as_mapping(mapping: Mapping | dict[str, str] | None) -> Mapping:
     return mapping if isinstance(mapping, Mapping) else Mapping(columns=dict(mapping or {}))
 
 
-def check(dataset_name: str, source: Source, *, mapping: Mapping | dict[str, str] | None = None,
-          name: str | None = None, sheet: str | None = None) -> ImportReport:
-    """Everything an import would say about a file, without touching the database (the 'check' step)."""
+Sources = Source | Sequence[Source]
+
+
+def _as_list(sources: Sources, names: Sequence[str] | str | None) -> tuple[list[Source], list[str]]:
+    """One source or several, each with the name reports use for it."""
+    listed = list(sources) if isinstance(sources, (list, tuple)) else [sources]
+    if not listed:
+        raise ImportRejected("import", "no files were given.")
+    given = [names] if isinstance(names, str) else list(names or [])
+    labels = [source_name(source, given[i] if i < len(given) else None) for i, source in enumerate(listed)]
+    return listed, labels
+
+
+def _checked(contract: Dataset, sources: list[Source], labels: list[str], sheet: str | None, mapping: Mapping,
+             report: ImportReport, progress: Progress | None) -> Iterator[tuple[int, pd.DataFrame, tuple]]:
+    """Each file's chunks mapped and validated, in the report's counts; yields (file index, valid rows,
+    columns present). Rejections are reported per file row: a rejected order names each of its lines."""
+    layout = "wide" if mapping.wide else "lines" if mapping.lines else None
+    report.unit, report.record_unit = RECORD_UNITS.get(layout, ("rows", "rows"))
+    for index, (source, label) in enumerate(zip(sources, labels, strict=True)):
+        for raw in _chunks(source, label, sheet, mapping):
+            report.rows_read += len(raw)
+            if raw.attrs.get(HEADERLESS):
+                _note_headerless(report, label, raw)
+            if progress:
+                progress(f"Checking {report.unit} ({report.rows_read:,} read)", 0.0)
+            shaped = shape(raw, contract, mapping, label)
+            report.records += len(shaped)
+            checked = validate(shaped, contract, mapping.date_order)
+            report.rejected_records += checked.rejected_records
+            found = checked.rejections.assign(file=label)
+            if LINE_ROWS in shaped:  # each rejected order, line by line
+                lines = dict(zip(shaped[ROW_COLUMN], shaped[LINE_ROWS], strict=True))
+                found = found.assign(row=found["row"].map(lines)).explode("row")
+            report.add_rejections(found)
+            yield index, checked.frame, checked.present
+
+
+def _note_headerless(report: ImportReport, label: str, raw: pd.DataFrame) -> None:
+    note = (f"{label}: the first row holds only numbers and dates, so the file seems to have no header row; its "
+            f"columns are named by position ({', '.join(c for c in raw.columns[:3] if c != ROW_COLUMN)}, …) "
+            "and the mapping can name them so.")
+    if note not in report.notes:
+        report.notes.append(note)
+
+
+def check(dataset_name: str, sources: Sources, *, mapping: Mapping | dict[str, str] | None = None,
+          name: Sequence[str] | str | None = None, sheet: str | None = None) -> ImportReport:
+    """Everything an import would say about the files, without touching the database (the 'check' step)."""
     contract, mapping = dataset(dataset_name), as_mapping(mapping)
-    label = source_name(source, name)
-    report = ImportReport(contract.name, label, 0)
-    for raw in _chunks(source, label, sheet, mapping):
-        report.rows_read += len(raw)
-        checked = validate(_shape(raw, contract, mapping, label), contract, mapping.date_order)
-        report.add_rejections(checked.rejections)
-        report.inserted += len(checked.frame)  # rows that would be stored (new or updated)
+    listed, labels = _as_list(sources, name)
+    report = ImportReport(contract.name, _label(labels), 0, files=len(listed))
+    for _, frame, _ in _checked(contract, listed, labels, sheet, mapping, report, None):
+        report.inserted += len(frame)  # records that would be stored (new or updated)
     return report
 
 
-def _reject_repeated_keys(conn: Connection, stage: sa.Table, key: tuple[str, ...]) -> pd.DataFrame:
-    """Keys repeated across chunks of one file: the first row wins, the later ones are reported."""
-    first = (sa.select(*(stage.c[k] for k in key), sa.func.min(stage.c.source_row).label("first_row"))
-             .group_by(*(stage.c[k] for k in key)).having(sa.func.count() > 1).subquery())
-    later = sa.and_(*(stage.c[k] == first.c[k] for k in key), stage.c.source_row > first.c.first_row)
-    rows = conn.execute(sa.select(stage.c.source_row, stage.c[key[0]], first.c.first_row).join(first, later)).all()
+def _label(labels: list[str]) -> str:
+    return labels[0] if len(labels) == 1 else f"{len(labels)} files ({labels[0]} … {labels[-1]})"
+
+
+def _reject_repeated_keys(conn: Connection, stage: sa.Table, key: tuple[str, ...], files: list[str]) -> pd.DataFrame:
+    """Keys repeated across chunks or files: the first row wins, the later ones are reported."""
+    in_order = {"partition_by": [stage.c[k] for k in key], "order_by": (stage.c.source_file, stage.c.source_row)}
+    ranked = sa.select(stage.c.source_file, stage.c.source_row, stage.c[key[0]].label("value"),
+                       sa.func.row_number().over(**in_order).label("seen"),
+                       sa.func.first_value(stage.c.source_file).over(**in_order).label("first_file"),
+                       sa.func.first_value(stage.c.source_row).over(**in_order).label("first_row")).subquery("ranked")
+    later = sa.select(ranked).where(ranked.c.seen > 1).subquery("later")
+    rows = conn.execute(sa.select(later).order_by(later.c.source_file, later.c.source_row)).all()
     if rows:
-        conn.execute(sa.delete(stage).where(sa.exists().where(later)))
-    return pd.DataFrame({"row": [r[0] for r in rows], "column": key[0], "value": [r[1] for r in rows],
-                         "reason": [f"duplicate key; first seen in row {r[2]}" for r in rows]})
+        conn.execute(sa.delete(stage).where(sa.exists().where(later.c.source_file == stage.c.source_file,
+                                                              later.c.source_row == stage.c.source_row)))
+    first = [(files[r.first_file] + " row " if len(files) > 1 else "row ") + str(r.first_row) for r in rows]
+    return pd.DataFrame({"file": [files[r.source_file] for r in rows], "row": [r.source_row for r in rows],
+                         "column": key[0], "value": [f"{r.value} (first in {where})" for r, where in zip(rows, first,
+                                                                                                     strict=True)],
+                         "reason": DUPLICATE_KEY})
 
 
-def _add_touchpoints(conn: Connection, stages: dict[str, str]) -> None:
-    """New touchpoints from a wide survey join the journey in the stage the person picked."""
-    known = dict(conn.execute(sa.select(touchpoints.c.touchpoint, touchpoints.c.stage)).all())
+UNPLACED_STAGE = "Survey touchpoints"  # where a touchpoint the survey names but the journey lacks is placed
+
+
+def _add_touchpoints(conn: Connection, stage: sa.Table, stages: dict[str, str]) -> None:
+    """Touchpoints the survey names and the journey lacks join it: in the stage the person picked for them, else
+    in UNPLACED_STAGE (a touchpoints file imported later places them)."""
+    known = {t for (t,) in conn.execute(sa.select(touchpoints.c.touchpoint))}
+    named = [t for (t,) in conn.execute(sa.select(stage.c.touchpoint).distinct().order_by(stage.c.touchpoint))]
     orders = dict(conn.execute(sa.select(touchpoints.c.stage, sa.func.min(touchpoints.c.stage_order))
                                .group_by(touchpoints.c.stage)).all())
-    for touchpoint, stage in stages.items():
-        if touchpoint in known or not stage:
+    for touchpoint in named:
+        if touchpoint in known:
             continue
-        if stage not in orders:
-            orders[stage] = max(orders.values(), default=0) + 1
-        conn.execute(sa.insert(touchpoints).values(touchpoint=touchpoint, stage=stage, stage_order=orders[stage]))
-        known[touchpoint] = stage
+        stage_name = stages.get(touchpoint) or UNPLACED_STAGE
+        if stage_name not in orders:
+            orders[stage_name] = max(orders.values(), default=0) + 1
+        conn.execute(sa.insert(touchpoints).values(touchpoint=touchpoint, stage=stage_name,
+                                                   stage_order=orders[stage_name]))
 
 
 def _stale_after(table_name: str) -> list[tuple[sa.Table, Callable[[], sa.Select]]]:
@@ -232,86 +314,104 @@ def _log(conn: Connection, report: ImportReport) -> None:
         rejected=report.rejected, scorer=report.scorer, data_version=report.data_version))
 
 
-def _write(conn: Connection, contract: Dataset, chunks: Iterator[pd.DataFrame], report: ImportReport,
-           mapping: Mapping, options: dict, progress: Progress | None) -> None:
-    """Stage every valid row of every chunk, then replace or upsert, inside the caller's transaction."""
+def _write(conn: Connection, contract: Dataset, checked: Iterator[tuple[int, pd.DataFrame, tuple]],
+           report: ImportReport, files: list[str], options: dict, progress: Progress | None) -> set[str]:
+    """Stage every valid row of every file, then replace or upsert, inside the caller's transaction.
+
+    Returns the tables the change touched (the dataset's, and customers when it gained or lost someone).
+    """
     target, stage = TABLES[contract.table], None
-    for raw in chunks:
-        report.rows_read += len(raw)
-        if progress:
-            progress(f"Checking rows ({report.rows_read:,} read)", 0.0)
-        checked = validate(_shape(raw, contract, mapping, report.source), contract, mapping.date_order)
-        report.add_rejections(checked.rejections)
-        if checked.frame.empty:
+    for index, valid, present in checked:
+        if valid.empty:
             continue
-        frame, derived = _derive(checked.frame, contract, checked.present, options["scorer"], progress)
+        frame, derived = _derive(valid, contract, present, options["scorer"], progress)
         report.scorer = report.scorer or (options["scorer"] if "sentiment_scorer" in derived else None)
         stage = stage if stage is not None else _stage_table(conn, target, frame.columns)
-        bulk.fill(conn, stage, frame[[c.name for c in stage.columns]])
+        bulk.fill(conn, stage, frame.assign(source_file=index)[[c.name for c in stage.columns]])
     if stage is None:
-        raise ImportRejected(report.source, f"none of the {report.rows_read} rows can be imported; "
+        raise ImportRejected(report.source, f"none of the {report.rows_read:,} {report.unit} can be imported; "
                                             f"{_first_reasons(report)}")
-    extra = [_reject_repeated_keys(conn, stage, contract.key)]
+    extra = [_reject_repeated_keys(conn, stage, contract.key, files)]
     if options["strict"] and contract.references_customers:
-        extra.append(_reject_unknown_customers(conn, stage))
+        extra.append(_reject_unknown_customers(conn, stage, files))
+    for found in extra:
+        report.rejected_records += len(found)
     report.add_rejections(*extra)
     if not conn.execute(sa.select(sa.func.count()).select_from(stage)).scalar_one():
-        raise ImportRejected(report.source, f"none of the {report.rows_read} rows can be imported; "
+        raise ImportRejected(report.source, f"none of the {report.rows_read:,} {report.unit} can be imported; "
                                             f"{_first_reasons(report)} Nothing was stored.")
     if progress:
         progress("Writing to the database", 0.9)
     if options["replace"]:
         conn.execute(sa.delete(target))
     report.inserted, report.updated, report.unchanged = _upsert(conn, target, stage, contract.key)
+    if contract.table == "customers":
+        known_customers.mark_from_file(conn, sa.select(stage.c.customer_id))
+    if contract.table == "survey_responses":
+        _add_touchpoints(conn, stage, options["stages"])
     stage.drop(conn)
-    if mapping.wide:
-        _add_touchpoints(conn, mapping.wide.stages)
-    refresh_pre_aggregates(conn, contract.table)
-    _log(conn, report)
+    return _settle(conn, contract.table)
 
 
-def import_dataset(engine: Engine, dataset_name: str, source: Source, *,
+def _settle(conn: Connection, table_name: str) -> set[str]:
+    """After a change: customers named by the data are known, and every pre-aggregate reading a changed table is
+    rebuilt. Returns the changed tables."""
+    changed = {table_name}
+    if known_customers.sync(conn):
+        changed.add("customers")
+    fill_pre_aggregates(conn, {table.name for name in changed for table, _ in _stale_after(name)})
+    return changed
+
+
+def import_dataset(engine: Engine, dataset_name: str, sources: Sources, *,
                    mapping: Mapping | dict[str, str] | None = None, scorer: str = "textblob", strict: bool = False,
-                   replace: bool = False, name: str | None = None, sheet: str | None = None,
+                   replace: bool = False, name: Sequence[str] | str | None = None, sheet: str | None = None,
                    progress: Progress | None = None) -> ImportReport:
-    """Import one file or frame; ImportRejected (nothing stored) when the file as a whole is unusable.
+    """Import one file or frame, or several of the same layout; ImportRejected (nothing stored) when they are
+    unusable as a whole.
 
-    The whole file goes in one transaction, read in chunks so a large CSV never sits in memory whole:
-    it either lands (minus its reported bad rows) or leaves the database exactly as it was. With replace,
-    the dataset's existing rows are deleted in the same transaction.
+    All files go in one transaction, read in chunks so a large CSV never sits in memory whole: they either land
+    (minus their reported bad rows) or leave the database exactly as it was. With replace, the dataset's
+    existing rows are deleted in the same transaction.
     """
     contract, mapping = dataset(dataset_name), as_mapping(mapping)
-    label = source_name(source, name)
-    report = ImportReport(contract.name, label, 0)
-    chunks = _chunks(source, label, sheet, mapping)
+    listed, labels = _as_list(sources, name)
+    report = ImportReport(contract.name, _label(labels), 0, files=len(listed))
+    checked = _checked(contract, listed, labels, sheet, mapping, report, progress)
+    stages = mapping.wide.stages if mapping.wide else {}
     try:
         with engine.begin() as conn:
-            _write(conn, contract, chunks, report, mapping, {"scorer": scorer, "strict": strict,
-                                                             "replace": replace}, progress)
+            changed = _write(conn, contract, checked, report, labels,
+                             {"scorer": scorer, "strict": strict, "replace": replace, "stages": stages}, progress)
+            _log(conn, report)
     except sa.exc.SQLAlchemyError as error:
         reason = str(getattr(error, "orig", error)).strip().splitlines()[0]
-        raise ImportRejected(label, f"the database refused the rows, so nothing was stored ({reason}).") from None
-    _tidy(engine, contract.table)
+        raise ImportRejected(report.source, f"the database refused the rows, so nothing was stored ({reason}).") \
+            from None
+    _tidy(engine, changed)
     if progress:
         progress("Done", 1.0)
     return report
 
 
 def remove_dataset(engine: Engine, dataset_name: str) -> ImportReport:
-    """Delete every row of a dataset in one transaction; logged and versioned like an import."""
+    """Delete every row of a dataset in one transaction; logged and versioned like an import.
+
+    Customers the remaining data still names stay known (from transactions), so their orders keep counting.
+    """
     contract = dataset(dataset_name)
     target = TABLES[contract.table]
     with engine.begin() as conn:
         removed = conn.execute(sa.select(sa.func.count()).select_from(target)).scalar_one()
         conn.execute(sa.delete(target))
-        refresh_pre_aggregates(conn, contract.table)
+        changed = _settle(conn, contract.table)
         report = ImportReport(contract.name, "(removed)", rows_read=removed)
         _log(conn, report)
-    _tidy(engine, contract.table)
+    _tidy(engine, changed)
     return report
 
 
-def _tidy(engine: Engine, table_name: str) -> None:
+def _tidy(engine: Engine, changed: set[str]) -> None:
     """On PostgreSQL, VACUUM (ANALYZE) what a change rewrote: fresh statistics for the next page's plans, and a
     visibility map, without which the covering indexes cannot serve index-only scans (bench/README.md, fix 10).
 
@@ -319,10 +419,10 @@ def _tidy(engine: Engine, table_name: str) -> None:
     """
     if engine.dialect.name != "postgresql":
         return
-    tables = (TABLES[table_name], *(table for table, _ in _stale_after(table_name)))
+    tables = {TABLES[name] for name in changed} | {table for name in changed for table, _ in _stale_after(name)}
     with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
         quote = conn.dialect.identifier_preparer.format_table  # names from the schema registry, quoted
-        conn.exec_driver_sql("VACUUM (ANALYZE) " + ", ".join(quote(table) for table in tables))
+        conn.exec_driver_sql("VACUUM (ANALYZE) " + ", ".join(sorted(quote(table) for table in tables)))
 
 
 def _first_reasons(report: ImportReport, limit: int = 3) -> str:

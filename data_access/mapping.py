@@ -1,70 +1,43 @@
-"""How a customer's file maps onto the contract: column names, wide survey layouts, order lines.
+"""How a customer's file maps onto the contract: column names, fixed values, text labels, wide survey layouts,
+order lines, and the named presets for common exports.
 
-A mapping is saved as JSON and read back by the Data page and by `cli.py import --mapping`. A flat
-object {"source column": "contract column"} is a mapping of columns only.
+A mapping is saved as JSON and read back by the Data page and by `cli.py import --mapping` (a file, or
+`preset:NAME` for one under data_access/presets/). A flat object {"source column": "contract column"} is a
+mapping of columns only.
 """
 
 from __future__ import annotations
 
 import json
 from dataclasses import asdict, dataclass, field
+from pathlib import Path
 
 import pandas as pd
 
 from data_access.contracts import Dataset
 from data_access.readers import ROW_COLUMN, ImportRejected
-from data_access.validate import normalise_name
+from data_access.suggest import SCALES, SYNONYMS, infer_scale
+from data_access.validate import map_columns, normalise_name
 
-SYNONYMS: dict[str, tuple[str, ...]] = {  # common export headers, compared after normalise_name
-    "customer_id": ("customer", "customerid", "customerno", "clientid", "memberid", "accountid", "userid"),
-    "response_id": ("responseid", "surveyid", "respondentid", "recordid"),
-    "submitted_at": ("submittedat", "responsedate", "recordeddate", "enddate", "date", "timestamp", "surveydate"),
-    "nps": ("likelihoodtorecommend", "recommend", "npsscore", "ltr", "howlikelyareyoutorecommendus", "score"),
-    "csat": ("satisfaction", "csatscore", "overallsatisfaction", "rating"),
-    "ces": ("effort", "customereffort", "cesscore", "easeofuse"),
-    "comment": ("comments", "feedback", "verbatim", "opentext", "freetext", "why", "reason"),
-    "ticket_id": ("ticketid", "ticketnumber", "caseid", "casenumber", "id"),
-    "opened_at": ("createdat", "created", "opened", "opendate", "datecreated"),
-    "first_response_at": ("firstreplyat", "firstresponse", "firstresponsetime"),
-    "resolved_at": ("solvedat", "closedat", "resolved", "resolutiondate", "closed"),
-    "description": ("subject", "body", "message", "text"),
-    "order_id": ("orderid", "invoice", "invoiceno", "invoicenumber", "orderno", "ordernumber", "transactionid"),
-    "ordered_at": ("invoicedate", "orderdate", "purchasedate", "transactiondate", "createdat"),
-    "amount": ("total", "ordertotal", "revenue", "value", "sales", "grandtotal"),
-    "points_earned": ("pointsearned", "earnedpoints", "points"),
-    "points_redeemed": ("pointsredeemed", "redeemedpoints", "pointsspent"),
-    "joined_at": ("joined", "signupdate", "createdat", "registrationdate", "customersince"),
-    "tier": ("loyaltytier", "tiername", "level", "status"),
-    "touchpoint": ("journeystep", "interaction", "touchpointname"),
-    "effective_from": ("effectivedate", "since", "validfrom", "changedat"),
-}
-SCALES = {"1-5": (1, 5, None), "0-5": (0, 5, 0)}  # scale -> (lowest, highest, value meaning 'not applicable')
-
-
-def suggest_mapping(columns: list[str], contract: Dataset) -> dict[str, str]:
-    """A first guess: each contract column takes the source column of the same name, else a known synonym."""
-    by_name = {normalise_name(c): c for c in columns}
-    suggestion: dict[str, str] = {}
-    for column in contract.columns:
-        for candidate in (normalise_name(column.name), *SYNONYMS.get(column.name, ())):
-            source = by_name.get(candidate)
-            if source is not None and source not in suggestion:
-                suggestion[source] = column.name
-                break
-    return suggestion
+AUTO = "auto"  # a wide-survey setting that the file's columns and values decide (resolve_wide)
+PRESETS = Path(__file__).parent / "presets"
+PRESET_PREFIX = "preset:"
+LINE_ROWS = "_line_rows"  # on orders built from lines: the file rows of every line of the order
 
 
 @dataclass
 class WideSurvey:
     """One row per respondent, one rating column per touchpoint: stored as one response per touchpoint.
 
-    Ratings on a 1-5 or 0-5 scale are CSAT (0 = not applicable, nothing stored); a 0-10 recommend
-    column becomes one response on the `overall` touchpoint carrying the NPS.
+    Ratings are CSAT: on 1-5 as they are, on 0-5 with 0 = not applicable (nothing stored), on 1-7, 1-10 and
+    0-10 stretched onto 1-5 and rounded. A 0-10 recommend column becomes one response on the `overall`
+    touchpoint carrying the NPS. `touchpoints`, `scale` and `recommend` may be "auto": every unmapped column of
+    whole numbers from 0 to 10, the scale those values fit, a column whose name asks about recommending.
     """
 
     respondent: str
-    touchpoints: dict[str, str]  # source column -> touchpoint name
-    scale: str = "1-5"
+    touchpoints: dict[str, str] | str  # source column -> touchpoint name, or "auto"
+    scale: str = AUTO
     recommend: str | None = None
     overall: str = "Overall experience"
     stages: dict[str, str] = field(default_factory=dict)  # new touchpoint -> the journey stage it joins
@@ -81,15 +54,20 @@ class OrderLines:
 
 @dataclass
 class Mapping:
-    """Column renames plus, optionally, a wide-survey or order-lines layout."""
+    """Column renames, fixed values, text labels and, optionally, a wide-survey or order-lines layout."""
 
     columns: dict[str, str] = field(default_factory=dict)
     wide: WideSurvey | None = None
     lines: OrderLines | None = None
     date_order: str = "auto"  # or "day-first" / "month-first" for files whose dates are ambiguous (01/12)
+    constants: dict[str, str] = field(default_factory=dict)  # contract column -> value where the file has none
+    labels: dict[str, dict[str, str]] = field(default_factory=dict)  # contract column -> {text label: value}
+    skip_rows: int = 0  # rows under the header that are not answers (question texts, import ids)
 
     def to_json(self) -> str:
         data: dict = {"columns": self.columns, "date_order": self.date_order}
+        data.update({k: v for k, v in (("constants", self.constants), ("labels", self.labels),
+                                       ("skip_rows", self.skip_rows)) if v})
         if self.wide:
             data["wide"] = asdict(self.wide)
         if self.lines:
@@ -104,15 +82,65 @@ class Mapping:
             raise ImportRejected(source, f"the mapping is not valid JSON ({error}).") from None
         if not isinstance(data, dict):
             raise ImportRejected(source, "the mapping must be a JSON object.")
-        if not {"columns", "wide", "lines", "date_order"} & set(data):
+        data = data.get("mapping", data)  # a preset file wraps its mapping with a description
+        if not {"columns", "wide", "lines", "date_order", "constants", "labels", "skip_rows"} & set(data):
             return cls(columns={str(k): str(v) for k, v in data.items()})
         try:
             return cls(columns=dict(data.get("columns", {})),
                        wide=WideSurvey(**data["wide"]) if data.get("wide") else None,
                        lines=OrderLines(**data["lines"]) if data.get("lines") else None,
-                       date_order=data.get("date_order", "auto"))
-        except TypeError as error:
+                       date_order=data.get("date_order", "auto"),
+                       constants={str(k): str(v) for k, v in data.get("constants", {}).items()},
+                       labels={str(k): {str(a): str(b) for a, b in v.items()}
+                               for k, v in data.get("labels", {}).items()},
+                       skip_rows=int(data.get("skip_rows", 0)))
+        except (TypeError, ValueError, AttributeError) as error:
             raise ImportRejected(source, f"the mapping has an unknown or missing setting ({error}).") from None
+
+    def with_constants(self, settings: list[str]) -> Mapping:
+        """This mapping plus COLUMN=VALUE settings (the CLI's --set), which win over the mapping's own."""
+        extra = {}
+        for setting in settings:
+            column, equals, value = setting.partition("=")
+            if not equals or not column.strip():
+                raise ImportRejected("--set", f"{setting!r} is not COLUMN=VALUE (e.g. submitted_at=2025-06-30).")
+            extra[column.strip()] = value.strip()
+        return Mapping(self.columns, self.wide, self.lines, self.date_order, {**self.constants, **extra},
+                       self.labels, self.skip_rows)
+
+
+@dataclass(frozen=True)
+class Preset:
+    """A named mapping for a common export, with the dataset it is for and where that layout comes from."""
+
+    name: str
+    dataset: str
+    description: str
+    mapping: Mapping
+
+
+def presets() -> dict[str, Preset]:
+    """The presets shipped under data_access/presets/, by name."""
+    found = {}
+    for path in sorted(PRESETS.glob("*.json")):
+        data = json.loads(path.read_text(encoding="utf-8"))
+        found[path.stem] = Preset(path.stem, data["dataset"], data["description"],
+                                  Mapping.from_json(path.read_text(encoding="utf-8"), path.name))
+    return found
+
+
+def load_mapping(spec: str) -> Mapping:
+    """A mapping from a JSON file, or `preset:NAME` for a shipped preset."""
+    if spec.startswith(PRESET_PREFIX):
+        name = spec.removeprefix(PRESET_PREFIX)
+        known = presets()
+        if name not in known:
+            raise ImportRejected(spec, f"there is no preset {name!r}; the presets are: {', '.join(known)}.")
+        return known[name].mapping
+    path = Path(spec)
+    if not path.is_file():
+        raise ImportRejected(spec, "the mapping file does not exist.")
+    return Mapping.from_json(path.read_text(encoding="utf-8"), path.name)
 
 
 def _rows(frame: pd.DataFrame) -> pd.Series:
@@ -120,11 +148,64 @@ def _rows(frame: pd.DataFrame) -> pd.Series:
     return frame[ROW_COLUMN] if ROW_COLUMN in frame else pd.Series(frame.index + 2, index=frame.index)
 
 
-def widen_to_long(frame: pd.DataFrame, wide: WideSurvey, name: str) -> pd.DataFrame:
+def _column(frame: pd.DataFrame, name: str) -> str | None:
+    """The file's column a mapping names, matched ignoring case, spaces, underscores and dashes."""
+    wanted = normalise_name(name)
+    return next((c for c in frame.columns if normalise_name(c) == wanted), None)
+
+
+def _recommend_column(frame: pd.DataFrame, candidates: list[str]) -> str | None:
+    """A column that asks how likely the respondent is to recommend, answered 0-10."""
+    names = {*SYNONYMS["nps"], "nps"}
+    for column in candidates:
+        name = normalise_name(column)
+        if (name in names or "recommend" in name) and infer_scale(frame[column]) in {"0-10", "1-10"}:
+            return column
+    return None
+
+
+def resolve_wide(frame: pd.DataFrame, wide: WideSurvey, mapped: set[str] = frozenset()) -> WideSurvey:
+    """The wide layout with its "auto" settings decided from the file and its columns matched by name.
+
+    `mapped` are source columns the mapping already renames; they are never ratings.
+    """
+    respondent = _column(frame, wide.respondent) or wide.respondent
+    used = {respondent, ROW_COLUMN, *mapped}
+    if wide.recommend == AUTO:
+        recommend = _recommend_column(frame, [c for c in frame.columns if c not in used])
+    else:
+        recommend = (_column(frame, wide.recommend) or wide.recommend) if wide.recommend else None
+    used.add(recommend)
+    if wide.touchpoints == AUTO:
+        touchpoints = {c: str(c).strip() for c in frame.columns if c not in used and infer_scale(frame[c])}
+    else:
+        touchpoints = {(_column(frame, c) or c): t for c, t in dict(wide.touchpoints).items()}
+    scale = wide.scale
+    if scale == AUTO:
+        ratings = pd.concat([frame[c] for c in touchpoints if c in frame] or [pd.Series(dtype="string")])
+        scale = infer_scale(ratings) or "1-5"
+    return WideSurvey(respondent, touchpoints, scale, recommend, wide.overall, wide.stages)
+
+
+def _on_csat_scale(rating: pd.Series, scale: str) -> pd.Series:
+    """Ratings as 1-5 CSAT: 1-5 and 0-5 as they are, longer scales stretched onto 1-5 and rounded."""
+    low, high, _ = SCALES[scale]
+    if (low, high) in {(1, 5), (0, 5)}:
+        return rating
+    numbers = pd.to_numeric(rating, errors="coerce")
+    stretched = (1 + 4 * (numbers - low) / (high - low)).round().astype("Int64").astype("string")
+    return stretched.where(numbers.notna(), rating)  # text stays, for the validator to name
+
+
+def widen_to_long(frame: pd.DataFrame, wide: WideSurvey, name: str, mapped: set[str] = frozenset()) -> pd.DataFrame:
     """Melt per-touchpoint rating columns into one response per respondent and touchpoint."""
+    wide = resolve_wide(frame, wide, mapped)
     missing = [c for c in (wide.respondent, *wide.touchpoints, wide.recommend) if c and c not in frame]
     if missing:
         raise ImportRejected(name, f"the wide-survey mapping names columns the file lacks: {', '.join(missing)}.")
+    if not wide.touchpoints and not wide.recommend:
+        raise ImportRejected(name, "the wide-survey mapping found no rating columns (whole numbers 0-10) and no "
+                                   "recommend question; name them in the mapping.")
     if wide.scale not in SCALES:
         raise ImportRejected(name, f"unknown rating scale {wide.scale!r}; use one of {', '.join(SCALES)}.")
     _, _, not_applicable = SCALES[wide.scale]
@@ -136,7 +217,8 @@ def widen_to_long(frame: pd.DataFrame, wide: WideSurvey, name: str) -> pd.DataFr
         answered = rating.notna() & (rating != "")
         if not_applicable is not None:
             answered &= rating != str(not_applicable)
-        parts.append(base[answered].assign(touchpoint=touchpoint, csat=rating[answered],
+        parts.append(base[answered].assign(touchpoint=touchpoint,
+                                           csat=_on_csat_scale(rating[answered], wide.scale),
                                            response_id=frame.loc[answered, wide.respondent].astype("string")
                                            + ":" + touchpoint))
     if wide.recommend:
@@ -152,26 +234,73 @@ def lines_to_orders(frame: pd.DataFrame, lines: OrderLines, name: str) -> pd.Dat
     """Sum order lines (quantity × unit price) to orders; cancellations are kept as negative amounts.
 
     An order with a non-numeric quantity or price keeps that text as its amount, so the validator rejects
-    the order at the row of that line, saying what was wrong.
+    the order at the row of that line, saying what was wrong. LINE_ROWS keeps every line's row, so a rejected
+    order is reported line by line.
     """
-    missing = [c for c in ("order_id", lines.quantity, lines.unit_price) if c not in frame]
+    quantity_column = _column(frame, lines.quantity) or lines.quantity
+    price_column = _column(frame, lines.unit_price) or lines.unit_price
+    missing = [c for c in ("order_id", quantity_column, price_column) if c not in frame]
     if missing:
         raise ImportRejected(name, f"the order-lines mapping needs columns the file lacks: {', '.join(missing)}.")
-    quantity = pd.to_numeric(frame[lines.quantity], errors="coerce")
-    price = pd.to_numeric(frame[lines.unit_price], errors="coerce")
+    quantity = pd.to_numeric(frame[quantity_column], errors="coerce")
+    price = pd.to_numeric(frame[price_column], errors="coerce")
     order = frame["order_id"].astype("string").str.strip()
     cancelled = order.str.startswith(lines.cancel_prefix).fillna(False) if lines.cancel_prefix else False
     value = quantity * price
     value = value.where(~(cancelled & (value > 0)), -value)  # a cancelled line is money going back
     rows = _rows(frame)
     bad = value.isna()
-    bad_text = frame[lines.quantity].where(quantity.isna(), frame[lines.unit_price]).astype("string")
+    bad_text = frame[quantity_column].where(quantity.isna(), frame[price_column]).astype("string")
     first = frame.assign(**{ROW_COLUMN: rows}).groupby(order, sort=False).first()
     amount = value.groupby(order, sort=False).sum().round(2).astype(object)
     if bad.any():
         first_bad = bad_text[bad].groupby(order[bad], sort=False).first()
         amount.loc[first_bad.index] = first_bad
         first.loc[first_bad.index, ROW_COLUMN] = rows[bad].groupby(order[bad], sort=False).first()
-    orders = first.drop(columns=[lines.quantity, lines.unit_price, "order_id"], errors="ignore")
+    orders = first.drop(columns=[quantity_column, price_column, "order_id"], errors="ignore")
     orders["amount"] = amount
+    orders[LINE_ROWS] = rows.groupby(order, sort=False).agg(tuple)
     return orders.reset_index(names="order_id")
+
+
+def apply_labels(frame: pd.DataFrame, labels: dict[str, dict[str, str]], columns: dict[str, list[str]]) -> None:
+    """Replace text labels by their values in place (case and surrounding spaces ignored); `columns` names,
+    per contract column, the frame's columns that hold its values."""
+    for target, table in labels.items():
+        lookup = {str(label).strip().casefold(): value for label, value in table.items()}
+        for column in columns.get(target, []):
+            text = frame[column].astype("string")
+            frame[column] = text.str.strip().str.casefold().map(lookup).fillna(text)
+
+
+def shape(raw: pd.DataFrame, contract: Dataset, mapping: Mapping, name: str) -> pd.DataFrame:
+    """A chunk as the contract names it: labels read, wide surveys melted, columns renamed, fixed values
+    filled in, order lines summed. A file that lacks a required column (with no fixed value) is refused."""
+    unknown = sorted(set(mapping.constants) - {c.name for c in contract.columns})
+    if unknown:
+        raise ImportRejected(name, f"fixed values for columns that are not in the {contract.name} contract: "
+                                   f"{', '.join(unknown)}.")
+    raw = raw.copy()
+    sources = {target: [c for c in raw.columns if normalise_name(c) == normalise_name(target)
+                        or normalise_name(mapping.columns.get(c, "")) == normalise_name(target)]
+               for target in mapping.labels}
+    if mapping.wide:
+        wide = resolve_wide(raw, mapping.wide, set(mapping.columns))
+        sources.setdefault("csat", []).extend(wide.touchpoints)
+        if wide.recommend:
+            sources.setdefault("nps", []).append(wide.recommend)
+        apply_labels(raw, mapping.labels, sources)
+        raw = widen_to_long(raw, wide, name, set(mapping.columns))
+    else:
+        apply_labels(raw, mapping.labels, sources)
+    keep = (mapping.lines.quantity, mapping.lines.unit_price) if mapping.lines else ()
+    keep = tuple(_column(raw, c) or c for c in keep)
+    provided = (*mapping.constants, *(("amount",) if mapping.lines else ()))
+    frame = map_columns(raw, contract, name, mapping.columns, keep, provided=provided)
+    for column, value in mapping.constants.items():
+        if column in frame:
+            text = frame[column].astype("string").str.strip()
+            frame[column] = text.where(text.notna() & (text != ""), value)
+        else:
+            frame[column] = value
+    return lines_to_orders(frame, mapping.lines, name) if mapping.lines else frame

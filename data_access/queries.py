@@ -197,9 +197,23 @@ def survey_days_select() -> sa.Select:
             .select_from(_survey_source(Filters(), ("tier",))).group_by(*keys))
 
 
+def is_purchase(amount: sa.ColumnElement) -> sa.ColumnElement:
+    """A purchase order: a positive amount. Negative amounts are returns and cancellations (docs/metrics.md)."""
+    return amount > 0
+
+
+def is_return(amount: sa.ColumnElement) -> sa.ColumnElement:
+    return amount < 0
+
+
 def _purchases_in(filters: Filters, name: str) -> sa.Subquery:
+    """Each customer's purchase orders, returns, gross sales, net revenue and points in the period."""
     p = purchases.c
-    return (sa.select(p.customer_id, sa.func.count().label("orders"), sa.func.sum(p.amount).label("revenue"),
+    return (sa.select(p.customer_id, _count_if(is_purchase(p.amount)).label("orders"),
+                      _count_if(is_return(p.amount)).label("returns"),
+                      sa.func.coalesce(sa.func.sum(sa.case((is_purchase(p.amount), p.amount))), 0.0)
+                      .label("gross_sales"),
+                      sa.func.sum(p.amount).label("revenue"),
                       sa.func.coalesce(sa.func.sum(p.points_earned), 0).label("earned"),
                       sa.func.coalesce(sa.func.sum(p.points_redeemed), 0).label("redeemed"))
             .where(*period_conditions(p.ordered_at, filters), *channel_conditions(p.channel, filters))
@@ -207,7 +221,7 @@ def _purchases_in(filters: Filters, name: str) -> sa.Subquery:
 
 
 def loyalty_by_tier(conn: Connection, filters: Filters) -> pd.DataFrame:
-    """Per tier: customers, buyers, orders, revenue, repeat buyers, retained buyers and points (needs dates).
+    """Per tier: customers, buyers, orders, returns, sales, repeat and retained buyers, points (needs dates).
 
     From the orders in sequence where they are stored and fit (no channel filter), else per customer inline.
     """
@@ -222,17 +236,19 @@ def _loyalty_per_customer(filters: Filters) -> sa.Select:
     previous = _purchases_in(filters.previous_period(), "previous_period")
     tier = tier_label()
     joined_by_end = customers.c.joined_at <= filters.end
+    bought_now, bought_before = current.c.orders > 0, previous.c.orders > 0
     return (
         sa.select(
             tier,
             sa.func.count().label("customers"),
-            sa.func.count(current.c.customer_id).label("active_customers"),
+            _count_if(bought_now).label("active_customers"),
             sa.func.coalesce(sa.func.sum(current.c.orders), 0).label("orders"),
+            sa.func.coalesce(sa.func.sum(current.c.returns), 0).label("returns"),
+            sa.func.coalesce(sa.func.sum(current.c.gross_sales), 0.0).label("gross_sales"),
             sa.func.coalesce(sa.func.sum(current.c.revenue), 0.0).label("revenue"),
             _count_if(current.c.orders >= 2).label("repeat_buyers"),
-            sa.func.count(previous.c.customer_id).label("previous_buyers"),
-            _count_if(sa.and_(previous.c.customer_id.is_not(None), current.c.customer_id.is_not(None)))
-            .label("retained"),
+            _count_if(bought_before).label("previous_buyers"),
+            _count_if(sa.and_(bought_before, bought_now)).label("retained"),
             sa.func.coalesce(sa.func.sum(current.c.earned), 0).label("points_earned"),
             sa.func.coalesce(sa.func.sum(current.c.redeemed), 0).label("points_redeemed"),
             sa.func.coalesce(sa.func.sum(sa.case((current.c.redeemed == 0, current.c.earned))), 0)
@@ -261,6 +277,7 @@ def _loyalty_from_sequence(filters: Filters) -> sa.Select:
     start, stop = period_bounds(filters)
     previous_start, _ = period_bounds(filters.previous_period())
     current = o.ordered_at >= start
+    purchase = is_purchase(o.amount)  # previous_at and second_previous_at are the customer's purchase orders
 
     def current_count(*conditions: sa.ColumnElement) -> sa.ColumnElement:
         return _count_if(sa.and_(current, *conditions))
@@ -271,12 +288,15 @@ def _loyalty_from_sequence(filters: Filters) -> sa.Select:
     tier = tier_label(o)
     bought = (sa.select(
         tier,
-        current_count(_before(o.previous_at, start)).label("active_customers"),
-        current_count().label("orders"),
+        current_count(purchase, _before(o.previous_at, start)).label("active_customers"),
+        current_count(purchase).label("orders"),
+        current_count(is_return(o.amount)).label("returns"),
+        current_sum(o.amount, purchase).label("gross_sales"),
         current_sum(o.amount).label("revenue"),
-        current_count(o.previous_at >= start, _before(o.second_previous_at, start)).label("repeat_buyers"),
-        _count_if(sa.and_(o.ordered_at < start, _before(o.previous_at, previous_start))).label("previous_buyers"),
-        current_count(o.previous_at >= previous_start, o.previous_at < start).label("retained"),
+        current_count(purchase, o.previous_at >= start, _before(o.second_previous_at, start)).label("repeat_buyers"),
+        _count_if(sa.and_(o.ordered_at < start, purchase, _before(o.previous_at, previous_start)))
+        .label("previous_buyers"),
+        current_count(purchase, o.previous_at >= previous_start, o.previous_at < start).label("retained"),
         current_sum(o.points_earned).label("points_earned"),
         current_sum(o.points_redeemed).label("points_redeemed"),
         current_sum(o.points_earned, _before(o.last_redeemed_at, start),
@@ -289,7 +309,7 @@ def _loyalty_from_sequence(filters: Filters) -> sa.Select:
               .where(customers.c.joined_at <= filters.end, *customer_conditions(filters))
               .group_by(customer_tier).subquery("people"))
     measures = [c for c in bought.c if c.name != "tier"]
-    zero = {"revenue": 0.0}
+    zero = {"revenue": 0.0, "gross_sales": 0.0}
     return (sa.select(people.c.tier, people.c.customers,
                       *(sa.func.coalesce(c, zero.get(c.name, 0)).label(c.name) for c in measures))
             .select_from(people.outerjoin(bought, bought.c.tier == people.c.tier))
@@ -342,7 +362,7 @@ def response_followups_select(days: int = FOLLOWUP_DAYS) -> sa.Select:
     """Per answer with an NPS: the same customer's orders and spend in the days after it."""
     r, p = survey_responses.c, purchases.c
     later_orders = sa.and_(p.customer_id == r.customer_id, _after(r.submitted_at, p.ordered_at, days))
-    return (sa.select(r.response_id, sa.func.count(p.order_id).label("orders_after"),
+    return (sa.select(r.response_id, _count_if(is_purchase(p.amount)).label("orders_after"),
                       sa.func.coalesce(sa.func.sum(p.amount), 0.0).label("spend_after"))
             .select_from(survey_responses.outerjoin(purchases, later_orders))
             .where(r.nps.is_not(None)).group_by(r.response_id))
@@ -351,7 +371,7 @@ def response_followups_select(days: int = FOLLOWUP_DAYS) -> sa.Select:
 def ticket_followups_select(days: int = FOLLOWUP_DAYS) -> sa.Select:
     """Per resolved ticket: the customer's orders and spend, and their answers by NPS group, in the days after."""
     t, p, r = service_tickets.c, purchases.c, survey_responses.c
-    orders = (sa.select(t.ticket_id, sa.func.count(p.order_id).label("orders_after"),
+    orders = (sa.select(t.ticket_id, _count_if(is_purchase(p.amount)).label("orders_after"),
                         sa.func.coalesce(sa.func.sum(p.amount), 0.0).label("spend_after"))
               .select_from(service_tickets.outerjoin(purchases, sa.and_(
                   p.customer_id == t.customer_id, _after(t.resolved_at, p.ordered_at, days))))
@@ -377,15 +397,17 @@ def order_days_select() -> sa.Select:
 
 
 def order_sequence_select() -> sa.Select:
-    """Each order of a known customer, with the times of the customer's orders around it."""
+    """Each order of a known customer, with the times of the customer's purchase orders before it (for a purchase
+    order; for a return, their returns before it) and of the redeeming orders around it."""
     p, c = purchases.c, customers.c
     in_order = {"partition_by": p.customer_id, "order_by": (p.ordered_at, p.order_id)}
+    same_kind = {"partition_by": (p.customer_id, is_purchase(p.amount)), "order_by": (p.ordered_at, p.order_id)}
     redeemed = sa.func.coalesce(p.points_redeemed, 0)
     redeeming_at = sa.case((redeemed > 0, p.ordered_at))
     return (sa.select(p.ordered_at, c.joined_at, c.tier, c.segment, c.region, p.amount,
                       sa.func.coalesce(p.points_earned, 0).label("points_earned"), redeemed.label("points_redeemed"),
-                      sa.func.lag(p.ordered_at).over(**in_order).label("previous_at"),
-                      sa.func.lag(p.ordered_at, 2).over(**in_order).label("second_previous_at"),
+                      sa.func.lag(p.ordered_at).over(**same_kind).label("previous_at"),
+                      sa.func.lag(p.ordered_at, 2).over(**same_kind).label("second_previous_at"),
                       sa.func.max(redeeming_at).over(**in_order, rows=(None, 0)).label("last_redeemed_at"),
                       sa.func.min(redeeming_at).over(**in_order, rows=(1, None)).label("next_redeemed_at"))
             .select_from(purchases.join(customers, c.customer_id == p.customer_id)))
@@ -697,17 +719,19 @@ def tickets_by_month(conn: Connection, filters: Filters, by: str = "channel") ->
     return _frame(conn, statement)
 
 
-def ticket_service_levels(conn: Connection, filters: Filters, by: str = "channel",
+def ticket_service_levels(conn: Connection, filters: Filters, by: str | None = "channel",
                           slow_hours: float = SLOW_TICKET_HOURS) -> pd.DataFrame:
-    """Per group: tickets, median hours to first response and to resolution, tickets over the slow limit, CSAT."""
+    """Per group (or over all tickets, by=None): tickets, median hours to first response and to resolution,
+    tickets over the slow limit, CSAT."""
     t = service_tickets.c
-    group = _ticket_group(by)
-    statement = (sa.select(group, sa.func.count().label("tickets"), sa.func.count(t.resolved_at).label("resolved"),
+    group = [_ticket_group(by)] if by else []
+    statement = (sa.select(*group, sa.func.count().label("tickets"), sa.func.count(t.resolved_at).label("resolved"),
                            median(t.first_response_hours).label("median_first_response_hours"),
                            median(t.resolution_hours).label("median_resolution_hours"),
                            _count_if(t.resolution_hours > slow_hours).label("slow"),
                            sa.func.count(t.csat).label("csat_n"), _count_if(t.csat >= 4).label("csat_top2"))
-                 .select_from(_tickets_from(filters)).where(*_tickets_where(filters)).group_by(group).order_by(group))
+                 .select_from(_tickets_from(filters)).where(*_tickets_where(filters)).group_by(*group)
+                 .order_by(*group))
     return _frame(conn, statement)
 
 

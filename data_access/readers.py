@@ -6,6 +6,7 @@ import codecs
 import csv
 import io
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
@@ -13,8 +14,10 @@ import pandas as pd
 
 DELIMITERS = ",;\t|"
 ENCODINGS = ("utf-8-sig", "cp1252", "latin-1")  # latin-1 decodes any byte, so it is the last resort
-SNIFF_BYTES = 1024 * 1024
+SNIFF_BYTES = 1024 * 1024  # judged for the encoding (linear)
+GUESS_CHARS, GUESS_LINES = 64 * 1024, 50  # judged for the delimiter and the header
 ROW_COLUMN = "_row"  # each row's number in the file, header = row 1
+HEADERLESS = "headerless"  # frame.attrs key: the file had no header row, columns are named by position
 
 
 class ImportRejected(Exception):
@@ -61,36 +64,92 @@ def _encoding(sample: bytes) -> str:
     return ENCODINGS[-1]  # pragma: no cover - latin-1 decodes any byte
 
 
-def _delimiter(sample: str) -> str:
-    try:
-        return csv.Sniffer().sniff(sample, delimiters=DELIMITERS).delimiter
-    except csv.Error:
-        first = sample.splitlines()[0] if sample else ""
-        return max(DELIMITERS, key=first.count)
+def _first_lines(sample: str) -> list[str]:
+    """The first lines of the sample, without a last line the sample may cut short."""
+    lines = sample[:GUESS_CHARS].splitlines()
+    if len(sample) > GUESS_CHARS and len(lines) > 1:
+        lines.pop()
+    return lines[:GUESS_LINES]
+
+
+def _delimiter(lines: list[str]) -> str:
+    """The delimiter that splits the header into most columns and the rows below it into as many.
+
+    Linear in the lines looked at: csv.Sniffer is super-linear on quoted text with commas (minutes on 1 MiB
+    of comments, TESTING_NOTES.md), so it is never used.
+    """
+    def fit(delimiter: str) -> tuple[int, int]:
+        widths = [len(row) for row in csv.reader(lines, delimiter=delimiter) if row]
+        if not widths or widths[0] < 2:
+            return (0, 0)
+        return (sum(w == widths[0] for w in widths), widths[0])
+    best = max(DELIMITERS, key=fit)
+    return best if fit(best) != (0, 0) else ","
+
+
+def looks_headerless(cells: list[str]) -> bool:
+    """A first row of only numbers and dates is data, not a header (a header names its columns)."""
+    values = pd.Series([c.strip() for c in cells], dtype="string")
+    values = values[values != ""]
+    if values.empty:
+        return False
+    numeric = pd.to_numeric(values, errors="coerce").notna()
+    dated = pd.to_datetime(values, errors="coerce", format="mixed").notna() & values.str.contains(r"\d")
+    return bool((numeric | dated).all())
+
+
+def position_names(count: int) -> list[str]:
+    """Column names for a file without a header row, by position, as a mapping can name them."""
+    return [f"column {i}" for i in range(1, count + 1)]
+
+
+@dataclass(frozen=True)
+class CsvLayout:
+    """What the start of a CSV file says about how to read the rest."""
+
+    encoding: str
+    delimiter: str
+    header: bool
+
+
+def csv_layout(sample: bytes) -> CsvLayout:
+    """Encoding, delimiter and whether the first row is a header, from the file's first bytes."""
+    encoding = _encoding(sample)
+    text = codecs.getincrementaldecoder(encoding)().decode(sample, final=False)
+    lines = _first_lines(text)
+    delimiter = _delimiter(lines)
+    first = next(csv.reader(lines[:1], delimiter=delimiter), [])
+    return CsvLayout(encoding, delimiter, not looks_headerless(first))
 
 
 def read_csv_chunks(source: str | Path | BinaryIO, name: str, chunk_rows: int) -> Iterator[pd.DataFrame]:
     """A CSV in chunks of chunk_rows (so a large file never sits in memory whole), every cell as text.
 
     Any of , ; tab | as delimiter; UTF-8 with or without BOM, Windows-1252 or Latin-1, judged on the start.
+    A file whose first row holds only numbers and dates has no header: its columns are named by position
+    (`column 1`, `column 2`, …) and each chunk's attrs say so (HEADERLESS).
     """
     sample = _sample(source)
     if not sample.strip():
         raise ImportRejected(name, "the file is empty.")
-    encoding = _encoding(sample)
-    text = codecs.getincrementaldecoder(encoding)().decode(sample, final=False)
+    layout = csv_layout(sample)
     if isinstance(source, (str, Path)):
         handle = source
     else:
         source.seek(0)
-        handle = io.TextIOWrapper(source, encoding=encoding, newline="")
+        handle = io.TextIOWrapper(source, encoding=layout.encoding, newline="")
     try:
-        reader = pd.read_csv(handle, sep=_delimiter(text), dtype=str, keep_default_na=False,
-                             skipinitialspace=True, encoding=encoding, chunksize=chunk_rows)
+        reader = pd.read_csv(handle, sep=layout.delimiter, dtype=str, keep_default_na=False,
+                             skipinitialspace=True, encoding=layout.encoding, chunksize=chunk_rows,
+                             header=0 if layout.header else None)
         with reader:
-            yield from reader
+            for chunk in reader:
+                if not layout.header:
+                    chunk.columns = position_names(len(chunk.columns))
+                    chunk.attrs[HEADERLESS] = True
+                yield chunk
     except UnicodeDecodeError as error:
-        raise ImportRejected(name, f"the file is not {encoding} text throughout ({error.reason} at byte "
+        raise ImportRejected(name, f"the file is not {layout.encoding} text throughout ({error.reason} at byte "
                                    f"{error.start}); save it as UTF-8 and import again.") from None
     except (pd.errors.ParserError, csv.Error) as error:
         raise ImportRejected(name, f"not a readable CSV file ({str(error).strip()}).") from None
@@ -154,8 +213,9 @@ def read_chunks(source: Source, name: str | None = None, sheet: str | None = Non
             chunks = iter([read_parquet(source, name)])
     rows = 0
     for chunk in chunks:
+        first = 1 if chunk.attrs.get(HEADERLESS) else 2  # the first data row's number in the file
         chunk = chunk.copy()
-        chunk[ROW_COLUMN] = range(rows + 2, rows + 2 + len(chunk))
+        chunk[ROW_COLUMN] = range(rows + first, rows + first + len(chunk))
         rows += len(chunk)
         if len(chunk):
             yield chunk

@@ -14,6 +14,7 @@ customers = sa.Table(
     sa.Column("loyalty_member", sa.Boolean),
     sa.Column("segment", sa.String),
     sa.Column("region", sa.String),
+    sa.Column("origin", sa.String),  # NULL: from a customers file; 'transactions': known only from other data
 )
 
 tier_history = sa.Table(
@@ -142,7 +143,8 @@ journey_runs = sa.Table(
     sa.Column("next_first_at", sa.DateTime),
 )
 
-# Each order of a known customer with the times of that customer's orders around it, so per-customer counts in
+# Each order of a known customer with the times of that customer's orders of the same kind (purchase orders or
+# returns) before it and of redeeming orders around it, so per-customer counts in
 # a period (buyers, repeat buyers, retained buyers, buyers who redeemed nothing) become counts of orders that
 # meet a condition, with no per-customer grouping. Customer attributes as the customer has them now.
 order_sequence = sa.Table(

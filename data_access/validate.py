@@ -23,6 +23,7 @@ DATE_FORMATS = (
     "%Y/%m/%d %H:%M:%S", "%Y/%m/%d",
 )
 REJECTION_COLUMNS = ["row", "column", "value", "reason"]
+DUPLICATE_KEY = "duplicate key: an earlier row has the same key"  # one reason, so a report groups them
 
 
 def normalise_name(name: object) -> str:
@@ -38,6 +39,7 @@ class Validated:
     rejections: pd.DataFrame
     rows_read: int
     present: tuple[str, ...]
+    rejected_records: int = 0  # rows of the frame with at least one problem
 
 
 def map_columns(frame: pd.DataFrame, contract: Dataset, name: str, mapping: dict[str, str] | None = None,
@@ -138,13 +140,14 @@ def _parse(values: pd.Series, column: Column, date_order: str = "auto") -> tuple
 
 
 def _problems(frame: pd.DataFrame, rows: pd.Series, mask: pd.Series, column: str,
-              reason: pd.Series | str) -> pd.DataFrame:
+              reason: pd.Series | str, detail: pd.Series | None = None) -> pd.DataFrame:
     index = frame.index[mask]
+    value = frame.loc[index, column].astype("string").fillna("") if column in frame else pd.Series("", index=index)
     return pd.DataFrame({
         "index": index,
         "row": rows[mask].to_numpy(),
         "column": column,
-        "value": frame.loc[index, column].astype("string").fillna("").to_numpy() if column in frame else "",
+        "value": (value + detail[mask] if detail is not None else value).to_numpy(),
         "reason": reason[mask].to_numpy() if isinstance(reason, pd.Series) else reason,
     })
 
@@ -172,10 +175,11 @@ def validate(raw: pd.DataFrame, contract: Dataset, date_order: str = "auto") -> 
     duplicated = typed[key].notna().all(axis=1) & typed.duplicated(key, keep="first")
     if duplicated.any():
         first_row = typed[key].assign(row=rows).groupby(key)["row"].transform("min")
-        reason = "duplicate key; first seen in row " + first_row.astype(str)
-        problems.append(_problems(raw, rows, duplicated, key[0], reason))
+        problems.append(_problems(raw, rows, duplicated, key[0], DUPLICATE_KEY, " (first in row " +
+                                  first_row.astype(str) + ")"))
     found = pd.concat([p for p in problems if not p.empty] or [pd.DataFrame(columns=["index", *REJECTION_COLUMNS])],
                       ignore_index=True).sort_values(["row", "column"], ignore_index=True)
     valid = typed.loc[~typed.index.isin(set(found["index"]))].copy()
     valid["source_row"] = rows[valid.index].to_numpy()
-    return Validated(valid.reset_index(drop=True), found[REJECTION_COLUMNS], len(raw), present)
+    return Validated(valid.reset_index(drop=True), found[REJECTION_COLUMNS], len(raw), present,
+                     int(found["index"].nunique()))

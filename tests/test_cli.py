@@ -69,7 +69,7 @@ def test_import_reports_rejected_rows_and_exits_0(demo_url, capsys, tmp_path):
     mapping.write_text(json.dumps({"Customer": "customer_id", "When": "submitted_at", "Recommend": "nps"}))
     code, out, _ = run(capsys, "import", "survey", str(path), "--mapping", str(mapping), "--database-url", demo_url)
     assert code == 0
-    assert "1 inserted" in out and "1 rejected" in out
+    assert "1 inserted" in out and "1 rows rejected" in out
     assert "nps: outside the allowed range 0 to 10 (rows 3)" in out
 
 

@@ -8,8 +8,9 @@ import sqlalchemy as sa
 
 from data_access import loaders, readers
 from data_access.loaders import check, import_dataset, remove_dataset
-from data_access.mapping import Mapping, OrderLines, WideSurvey, suggest_mapping
+from data_access.mapping import Mapping, OrderLines, WideSurvey
 from data_access.readers import ImportRejected
+from data_access.suggest import suggest_mapping
 
 WIDE = """Respondent,Email,Date,Checkin service,Baggage handling,Likelihood to recommend,Comments
 1001,C1,3/22/2021,5,0,9,Lovely crew
@@ -107,7 +108,8 @@ def test_a_large_file_is_read_in_chunks_in_one_transaction(engine, tmp_path, mon
     assert [len(c) for c in readers.read_chunks(path)] == [3, 3, 3, 2]
     report = import_dataset(engine, "survey", path)
     assert (report.rows_read, report.inserted) == (11, 10)
-    assert report.rejections[["row", "reason"]].values.tolist() == [[12, "duplicate key; first seen in row 4"]]
+    assert report.rejections[["row", "value", "reason"]].values.tolist() == [
+        [12, "R2 (first in row 4)", "duplicate key: an earlier row has the same key"]]
 
 
 def test_a_failure_in_the_last_chunk_rolls_back_the_first_ones(engine, tmp_path, monkeypatch):

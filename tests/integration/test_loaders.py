@@ -96,7 +96,7 @@ def test_a_file_rejected_whole_says_why_and_stores_nothing(loaded, tmp_path, nam
         ("R4,C3,2025-03-01,Web checkout,7.5,,,", 3, "nps", "not a whole number"),
         ("R4,C3,the 1st of March,Web checkout,7,,,", 3, "submitted_at", "not a recognisable date and time"),
         ("R4,,2025-03-01,Web checkout,7,,,", 3, "customer_id", "missing required value"),
-        ("R1,C9,2025-03-01,Web checkout,7,,,", 3, "response_id", "duplicate key; first seen in row 2"),
+        ("R1,C9,2025-03-01,Web checkout,7,,,", 3, "response_id", "duplicate key: an earlier row has the same key"),
     ],
 )
 def test_bad_rows_are_reported_by_row_and_column_and_good_rows_still_land(loaded, tmp_path, line, row, column,

@@ -20,7 +20,8 @@ def test_ratio_says_unknown_instead_of_dividing_by_zero():
 
 def survey_row(**overrides):
     row = {"responses": 12, "promoters": 5, "passives": 3, "detractors": 2, "csat_n": 8, "csat_top2": 6,
-           "ces_n": 4, "ces_sum": 22, "sentiment_n": 4, "sentiment_sum": 0.8, "sentiment_negative": 1}
+           "ces_n": 4, "ces_sum": 22, "ces_squares": 122, "sentiment_n": 4, "sentiment_sum": 0.8,
+           "sentiment_squares": 0.5, "sentiment_negative": 1}
     row.update(overrides)
     return pd.DataFrame([row])
 
@@ -42,12 +43,12 @@ def test_survey_kpis_without_answers_are_unknown():
 
 
 def test_tier_kpis_by_hand():
-    sums = pd.DataFrame([{"tier": "Gold", "customers": 10, "active_customers": 4, "orders": 10, "revenue": 500.0,
-                          "repeat_buyers": 3, "previous_buyers": 5, "retained": 2, "points_earned": 1000,
-                          "points_redeemed": 250, "points_unredeemed": 400}])
+    sums = pd.DataFrame([{"tier": "Gold", "customers": 10, "active_customers": 4, "orders": 10, "returns": 2,
+                          "gross_sales": 600.0, "revenue": 500.0, "repeat_buyers": 3, "previous_buyers": 5,
+                          "retained": 2, "points_earned": 1000, "points_redeemed": 250, "points_unredeemed": 400}])
     out = tier_kpis(sums).iloc[0]
     assert out["orders_per_customer"] == pytest.approx(2.5)
-    assert out["average_order_value"] == pytest.approx(50.0)
+    assert out["average_order_value"] == pytest.approx(60.0)  # gross sales / purchase orders: returns do not count
     assert out["revenue_per_active"] == pytest.approx(125.0)
     assert out["repeat_rate"] == pytest.approx(75.0)
     assert out["retention"] == pytest.approx(40.0)
@@ -79,11 +80,13 @@ def test_overall_loyalty_sums_before_dividing():
     from analytics.loyalty import overall
 
     sums = pd.DataFrame({"tier": ["A", "B"], "customers": [10, 30], "active_customers": [2, 8], "orders": [2, 18],
-                         "revenue": [100.0, 300.0], "repeat_buyers": [0, 4], "previous_buyers": [2, 8],
+                         "gross_sales": [100.0, 320.0], "revenue": [100.0, 300.0], "repeat_buyers": [0, 4],
+                         "previous_buyers": [2, 8],
                          "retained": [1, 6], "points_earned": [100, 300], "points_redeemed": [50, 50],
                          "points_unredeemed": [0, 100]})
     row = overall(sums)
     assert row["orders_per_customer"] == pytest.approx(2.0)  # 20 orders / 10 active, not the mean of 1 and 2.25
+    assert row["average_order_value"] == pytest.approx(21.0)  # 420 gross sales / 20 orders
     assert row["repeat_rate"] == pytest.approx(40.0)
     assert row["retention"] == pytest.approx(70.0)
     assert row["redemption_rate"] == pytest.approx(25.0)
@@ -92,7 +95,8 @@ def test_overall_loyalty_sums_before_dividing():
 def test_overall_loyalty_of_no_customers_is_unknown_not_an_error():
     from analytics.loyalty import overall
 
-    empty = pd.DataFrame(columns=["tier", "customers", "active_customers", "orders", "revenue", "repeat_buyers",
+    empty = pd.DataFrame(columns=["tier", "customers", "active_customers", "orders", "gross_sales", "revenue",
+                                  "repeat_buyers",
                                   "previous_buyers", "retained", "points_earned", "points_redeemed",
                                   "points_unredeemed"])
     row = overall(empty)
@@ -100,7 +104,7 @@ def test_overall_loyalty_of_no_customers_is_unknown_not_an_error():
 
 
 def test_csv_downloads_never_carry_a_spreadsheet_formula():
-    from components.tables import csv_bytes
+    from data_access.export import csv_bytes
 
     frame = pd.DataFrame({"comment": ["=HYPERLINK(\"http://x\")", "fine", "+1 great", "@SUM(A1)", None],
                           "nps": [-5, 1, 2, 3, 4]})
