@@ -177,7 +177,7 @@ def read(name: str, *args: Any, **kwargs: Any) -> pd.DataFrame:
 def health(version: int) -> tuple[pd.DataFrame, dict[str, int]]:
     """The data health panel's figures."""
     return _with_connection(lambda conn: (queries.data_health(conn, with_imports=not read_only()),
-                                          queries.data_checks(conn)))
+                                          queries.data_checks(conn, with_origin=not read_only())))
 
 
 def writable() -> bool:

@@ -12,6 +12,7 @@ from sqlalchemy.engine import Connection
 
 from analytics.nps import DETRACTOR_UP_TO, PROMOTER_FROM
 from analytics.sentiment import NEGATIVE_BELOW
+from data_access import known_customers
 from data_access.compat import median, month_start
 from data_access.contracts import DATASETS
 from data_access.filters import (
@@ -754,9 +755,9 @@ DATASET_DATES = {"customers": customers.c.joined_at, "tier_history": tier_histor
 
 
 def data_health(conn: Connection, with_imports: bool = True) -> pd.DataFrame:
-    """Per dataset: rows, first and last date, last import, and the rows whose customer is unknown.
+    """Per dataset: rows, first and last date, last import, and the rows of customers no customers file holds.
 
-    with_imports=False for read-only warehouses, which have no import log.
+    with_imports=False for read-only warehouses, which have no import log (nor customers.origin).
     """
     last_import = dict(conn.execute(sa.select(import_log.c.dataset, sa.func.max(import_log.c.imported_at))
                                     .group_by(import_log.c.dataset)).all()) if with_imports else {}
@@ -767,21 +768,24 @@ def data_health(conn: Connection, with_imports: bool = True) -> pd.DataFrame:
         if contract.name in DATASET_DATES:
             measures += [sa.func.min(DATASET_DATES[contract.name]).label("first"),
                          sa.func.max(DATASET_DATES[contract.name]).label("last")]
-        if contract.references_customers:
-            known = sa.exists().where(customers.c.customer_id == table.c.customer_id)
-            measures.append(_count_if(~known).label("unknown_customers"))
+        if contract.references_customers and with_imports:
+            on_file = sa.exists().where(customers.c.customer_id == table.c.customer_id, known_customers.from_file())
+            measures.append(_count_if(~on_file).label("customers_not_on_file"))
         row = conn.execute(sa.select(*measures).select_from(table)).one()._asdict()
         rows.append({"dataset": contract.name, **row, "last_import": last_import.get(contract.name)})
-    return pd.DataFrame(rows, columns=["dataset", "rows", "first", "last", "last_import", "unknown_customers"])
+    return pd.DataFrame(rows, columns=["dataset", "rows", "first", "last", "last_import", "customers_not_on_file"])
 
 
-def data_checks(conn: Connection) -> dict[str, int]:
-    """Counts behind the health panel's checks: comments, customers without a tier."""
+def data_checks(conn: Connection, with_origin: bool = True) -> dict[str, int]:
+    """Counts behind the health panel's checks: comments, customers without a tier, customers known only from
+    transactions (not on a read-only warehouse, whose customers have no origin)."""
     r = survey_responses.c
     responses, commented = conn.execute(sa.select(sa.func.count(), sa.func.count(r.comment))).one()
     members, untiered = conn.execute(sa.select(sa.func.count(), _count_if(customers.c.tier.is_(None)))).one()
+    from_transactions = conn.execute(sa.select(_count_if(known_customers.from_transactions()))).scalar_one() \
+        if with_origin else 0
     return {"responses": responses, "responses_with_comment": commented, "customers": members,
-            "customers_without_tier": untiered}
+            "customers_without_tier": untiered, "customers_from_transactions": from_transactions}
 
 
 def journey_stages(conn: Connection) -> list[str]:

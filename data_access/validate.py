@@ -62,7 +62,9 @@ def map_columns(frame: pd.DataFrame, contract: Dataset, name: str, mapping: dict
     missing = [c for c in contract.required if c not in renames.values() and c not in provided]
     if missing:
         raise ImportRejected(name, f"missing required column(s) {', '.join(missing)} for {contract.name}. "
-                                   f"The file has: {', '.join(str(c) for c in frame.columns if c != ROW_COLUMN)}.")
+                                   f"The file has: {', '.join(str(c) for c in frame.columns if c != ROW_COLUMN)}. "
+                                   "Map a column to it, or give every row one value (a fixed value on the Data "
+                                   "page, --set COLUMN=VALUE on the command line).")
     kept = [c for c in (*keep, ROW_COLUMN) if c in frame and c not in renames]
     return frame[[*renames, *kept]].rename(columns=renames)
 
