@@ -1,10 +1,9 @@
-"""Overview: the executive page. Headline KPIs with honest changes, the NPS trend, tiers and movers."""
+"""Overview: the executive page. Headline KPIs with honest changes, the headline metric's trend, tiers and movers."""
 
 import streamlit as st
 
 from analytics import loyalty
-from analytics.kpis import KPIS, compare
-from analytics.nps import movers
+from analytics.kpis import KPIS, compare, movers
 from analytics.survey import summarise
 from components import charts
 from components.filters import TIER_OPTIONS
@@ -14,6 +13,8 @@ from components.theme import TIER_COLOURS
 from data_access import cache
 
 page = setup_page("Overview", ":material/monitoring:", "How customers feel and what they do, at a glance.")
+page.note_missing_metrics()
+metric = page.metric
 
 with st.spinner("Calculating KPIs…"):
     now = {"survey": summarise(cache.read("survey_counts", page.filters)).iloc[0],
@@ -21,21 +22,22 @@ with st.spinner("Calculating KPIs…"):
     before = {"survey": summarise(cache.read("survey_counts", page.comparison)).iloc[0],
               "loyalty": loyalty.overall(cache.read("loyalty_by_tier", page.comparison))} \
         if page.has_comparison else None
-kpi_row(compare(now, before), page.view.comparison_label)
+kpi_row(compare(now, before, page.metrics), page.view.comparison_label)
 
 trend_column, tier_column = st.columns([3, 2])
 with trend_column:
-    trend = summarise(cache.read("survey_counts", page.history, by=("month",)))
-    st.plotly_chart(charts.nps_trend(trend, "NPS by month, all data", page.describe(page.history),
-                                     highlight=(page.filters.start, page.filters.end)), key="overview_trend")
+    trend = summarise(cache.read("survey_counts", page.history, by=("month",)), metric=metric.key)
+    st.plotly_chart(charts.metric_trend(trend, metric, f"{metric.name} by month, all data",
+                                        page.describe(page.history), highlight=(page.filters.start, page.filters.end)),
+                    key="overview_trend")
 with tier_column:
-    tiers = summarise(cache.read("survey_counts", page.filters, by=("tier",)))
-    st.plotly_chart(charts.nps_bars(tiers, "tier", "NPS by loyalty tier", page.describe(), TIER_COLOURS,
-                                    order=TIER_OPTIONS), key="overview_tiers")
+    tiers = summarise(cache.read("survey_counts", page.filters, by=("tier",)), metric=metric.key)
+    st.plotly_chart(charts.metric_bars(tiers, "tier", metric, f"{metric.name} by loyalty tier", page.describe(),
+                                       TIER_COLOURS, order=TIER_OPTIONS), key="overview_tiers")
 
 moved = movers(cache.read("survey_counts", page.filters, by=("touchpoint",)),
-               cache.read("survey_counts", page.comparison, by=("touchpoint",)), "touchpoint")
-st.plotly_chart(charts.movers(moved, f"Touchpoints that moved most vs the {page.view.comparison_label}",
+               cache.read("survey_counts", page.comparison, by=("touchpoint",)), "touchpoint", metric.key)
+st.plotly_chart(charts.movers(moved, metric, f"Touchpoints that moved most vs the {page.view.comparison_label}",
                               page.describe()), key="overview_movers")
 
 with st.expander("How these numbers are defined"):

@@ -8,8 +8,11 @@ rarely has that, so the correlation is used and the page says so.
 
 from __future__ import annotations
 
+from collections.abc import Collection
+
 import pandas as pd
 
+from analytics.metrics import METRICS
 from analytics.significance import MIN_N
 
 QUADRANTS = {
@@ -36,3 +39,18 @@ def priority_matrix(drivers: pd.DataFrame, performance: pd.DataFrame, measure: s
     ]
     frame.attrs.update(impact_cut=impact_cut, performance_cut=performance_cut)
     return frame.sort_values("impact", ascending=False).reset_index(drop=True)
+
+
+def unplaced_reason(present: Collection[str], several: int) -> str:
+    """Why no touchpoint could be placed, in words that agree with the count of customers who rated two or more.
+
+    Impact correlates CSAT at a touchpoint with NPS at the customer's others, so it needs both metrics, and
+    customers who gave a CSAT answer at one touchpoint and an NPS answer at another.
+    """
+    for metric in ("nps", "csat"):
+        if metric not in present:
+            return f"This data has no {METRICS[metric].answers}, which the impact on NPS is estimated from."
+    if several == 0:
+        return "No customer rated two or more touchpoints here, so the impact on NPS cannot be estimated."
+    return (f"Of the {several:,} customers who rated two or more touchpoints, too few gave a CSAT answer at one "
+            "and an NPS answer at another (with answers that vary) to estimate the impact on NPS.")

@@ -6,10 +6,11 @@ from collections.abc import Callable
 
 import pandas as pd
 
+from analytics.metrics import HEADLINE, METRICS
+from analytics.significance import MIN_N
+
 JOURNEY_METRICS = {  # metric -> (column in a summarised frame, label, number format)
-    "nps": ("nps", "NPS", "{:+.0f}"),
-    "csat": ("csat", "CSAT %", "{:.0f}%"),
-    "sentiment": ("sentiment", "Sentiment", "{:+.2f}"),
+    **{key: (METRICS[key].key, METRICS[key].label, METRICS[key].number_format) for key in HEADLINE},
     "volume": ("responses", "Responses", "{:,.0f}"),
 }
 
@@ -17,15 +18,15 @@ JOURNEY_METRICS = {  # metric -> (column in a summarised frame, label, number fo
 def journey_grid(summary: pd.DataFrame, metric: str) -> pd.DataFrame:
     """One row per touchpoint with its stage column, its row under the stage, the metric value and n.
 
-    Stages keep their journey order; touchpoints within a stage are ordered by volume (busiest on top).
+    Stages keep their journey order; touchpoints within a stage are ordered by volume (busiest on top); a
+    touchpoint is a small sample by the answers to the metric shown (volume is a count, never a sample).
     """
     column, _, _ = JOURNEY_METRICS[metric]
     grid = summary.sort_values(["stage_order", "responses"], ascending=[True, False]).copy()
     grid["row"] = grid.groupby("stage_order").cumcount()
     grid["value"] = grid[column].astype("float64")
-    grid["n"] = grid["responses"] if metric == "volume" else grid["nps_n"] if metric == "nps" else grid[
-        {"csat": "csat_n", "sentiment": "sentiment_n"}[metric]]
-    grid["low_n"] = False if metric == "volume" else grid["n"] < 30
+    grid["n"] = grid["responses"] if metric == "volume" else grid[METRICS[metric].n_column]
+    grid["low_n"] = False if metric == "volume" else grid["n"] < MIN_N
     return grid[["stage_order", "stage", "row", "touchpoint", "value", "n", "low_n"]].reset_index(drop=True)
 
 

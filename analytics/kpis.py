@@ -1,14 +1,15 @@
-"""The headline KPIs: a registry of what each means and how its change is tested, and the comparison."""
+"""The headline KPIs: a registry of what each means and how its change is tested, and the comparisons."""
 
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 
 import pandas as pd
 
 from analytics import loyalty, survey
+from analytics.metrics import METRICS
 from analytics.nps import difference, nps
 from analytics.significance import Difference, mean_difference, proportion_difference
 
@@ -72,14 +73,17 @@ class KpiValue:
         return self.value - self.previous
 
 
-def compare(current: dict[str, pd.Series], previous: dict[str, pd.Series] | None) -> list[KpiValue]:
-    """Every headline KPI for the current and the comparison period.
+def compare(current: dict[str, pd.Series], previous: dict[str, pd.Series] | None,
+            present: Collection[str] = tuple(METRICS)) -> list[KpiValue]:
+    """Every headline KPI for the current and the comparison period, but survey metrics the data lacks.
 
     current/previous map "survey" to a summarised survey row and "loyalty" to an overall loyalty row;
     previous is None when the comparison period lies outside the data, so no change is claimed.
     """
     values = []
     for spec in KPIS:
+        if spec.key in METRICS and spec.key not in present:
+            continue
         now = current[spec.source]
         before = previous[spec.source] if previous else pd.Series({spec.key: float("nan")})
         change = spec.test(now, before) if spec.test and previous else None
@@ -88,3 +92,33 @@ def compare(current: dict[str, pd.Series], previous: dict[str, pd.Series] | None
         values.append(KpiValue(spec, float(now[spec.key]), float(before[spec.key]), change, n,
                                None if margin is None or math.isnan(margin) else margin))
     return values
+
+
+CHANGE_COLUMNS = ["value", "value_margin", "n", "previous", "previous_margin", "previous_n", "delta", "margin",
+                  "significant", "low_n"]
+
+
+def changes(current: pd.DataFrame, previous: pd.DataFrame, key: str, metric: str = "nps") -> pd.DataFrame:
+    """A survey metric per group in two periods (or two populations), the change, its margin and whether it is real.
+
+    Both frames are survey counts per key; groups missing on one side are left out, and groups with a small
+    sample on either side are flagged low_n (never called significant).
+    """
+    test, shown = next(spec.test for spec in KPIS if spec.key == metric), METRICS[metric]
+    now, before = (survey.summarise(frame, metric=metric).set_index(key) for frame in (current, previous))
+    rows = []
+    for group in now.index.intersection(before.index, sort=False):
+        a, b = now.loc[group], before.loc[group]
+        change = test(a, b)
+        rows.append({key: group, "value": a[shown.key], "value_margin": a[shown.margin_column],
+                     "n": int(a[shown.n_column]), "previous": b[shown.key], "previous_margin": b[shown.margin_column],
+                     "previous_n": int(b[shown.n_column]), "delta": change.delta, "margin": change.margin,
+                     "significant": change.significant, "low_n": bool(a["low_n"] or b["low_n"])})
+    return pd.DataFrame(rows, columns=[key, *CHANGE_COLUMNS])
+
+
+def movers(current: pd.DataFrame, previous: pd.DataFrame, key: str, metric: str = "nps", top: int = 3) -> pd.DataFrame:
+    """The groups whose metric moved most, among those with enough answers in both; largest change first."""
+    moved = changes(current, previous, key, metric)
+    moved = moved.loc[~moved["low_n"].astype(bool)]
+    return moved.reindex(moved["delta"].abs().sort_values(ascending=False).index).head(top).reset_index(drop=True)

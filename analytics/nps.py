@@ -74,30 +74,3 @@ def add_nps(frame: pd.DataFrame, min_n: int = MIN_N) -> pd.DataFrame:
     out["low_n"] = n < min_n
     return out
 
-
-def nps_changes(current: pd.DataFrame, previous: pd.DataFrame, key: str) -> pd.DataFrame:
-    """NPS of each group in two periods (or two populations), the change, its margin and whether it is real.
-
-    Both frames carry promoters/passives/detractors per key; groups missing on one side are left out and
-    groups with a small sample on either side are flagged low_n (never called significant).
-    """
-    columns = ["promoters", "passives", "detractors"]
-    both = current[[key, *columns]].merge(previous[[key, *columns]], on=key, suffixes=("", "_before"))
-    rows = []
-    for row in both.itertuples(index=False):
-        now = nps(row.promoters, row.passives, row.detractors)
-        before = nps(row.promoters_before, row.passives_before, row.detractors_before)
-        change = difference(now, before)
-        rows.append({key: getattr(row, key), "nps": now.score, "nps_margin": now.margin, "n": now.n,
-                     "previous": before.score, "previous_margin": before.margin, "previous_n": before.n,
-                     "delta": change.delta, "margin": change.margin, "significant": change.significant,
-                     "low_n": now.low_n or before.low_n})
-    return pd.DataFrame(rows, columns=[key, "nps", "nps_margin", "n", "previous", "previous_margin", "previous_n",
-                                       "delta", "margin", "significant", "low_n"])
-
-
-def movers(current: pd.DataFrame, previous: pd.DataFrame, key: str, top: int = 3) -> pd.DataFrame:
-    """The groups whose NPS moved most, among those with enough answers in both; largest change first."""
-    changes = nps_changes(current, previous, key)
-    changes = changes.loc[~changes["low_n"].astype(bool)]
-    return changes.reindex(changes["delta"].abs().sort_values(ascending=False).index).head(top).reset_index(drop=True)

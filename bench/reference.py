@@ -85,8 +85,12 @@ def survey_counts(survey: pd.DataFrame, filters: Filters, by: tuple[str, ...] = 
 
 
 def _orders_per_customer(orders: pd.DataFrame, filters: Filters) -> pd.DataFrame:
+    """Purchase orders (amount > 0), returns (amount < 0), gross sales and net revenue per customer (metrics.md)."""
     rows = orders.loc[_between(orders["ordered_at"], filters)]
-    return rows.groupby("customer_id").agg(orders=("order_id", "size"), revenue=("amount", "sum"),
+    rows = rows.assign(purchase=rows["amount"] > 0, refund=rows["amount"] < 0,
+                       gross=rows["amount"].where(rows["amount"] > 0, 0.0))
+    return rows.groupby("customer_id").agg(orders=("purchase", "sum"), returns=("refund", "sum"),
+                                           gross_sales=("gross", "sum"), revenue=("amount", "sum"),
                                            earned=("points_earned", "sum"), redeemed=("points_redeemed", "sum"))
 
 
@@ -97,10 +101,11 @@ def loyalty_by_tier(customers: pd.DataFrame, orders: pd.DataFrame, filters: Filt
     current = _orders_per_customer(orders, filters)
     previous = _orders_per_customer(orders, filters.previous_period()).add_prefix("previous_")
     joined = people.join(current, on="customer_id").join(previous, on="customer_id")
-    active, before = joined["orders"].notna(), joined["previous_orders"].notna()
+    active, before = joined["orders"].fillna(0) > 0, joined["previous_orders"].fillna(0) > 0
     sums = pd.DataFrame({
         "tier": joined["tier"].fillna(NO_TIER), "customers": 1, "active_customers": active,
-        "orders": joined["orders"].fillna(0), "revenue": joined["revenue"].fillna(0.0),
+        "orders": joined["orders"].fillna(0), "returns": joined["returns"].fillna(0),
+        "gross_sales": joined["gross_sales"].fillna(0.0), "revenue": joined["revenue"].fillna(0.0),
         "repeat_buyers": joined["orders"] >= 2, "previous_buyers": before, "retained": active & before,
         "points_earned": joined["earned"].fillna(0), "points_redeemed": joined["redeemed"].fillna(0),
         "points_unredeemed": joined["earned"].where(joined["redeemed"] == 0).fillna(0),

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import math
+
 import pandas as pd
 import plotly.graph_objects as go
 
+from analytics.metrics import Metric
 from components.theme import (
     MUTED,
     NEGATIVE,
@@ -13,16 +16,34 @@ from components.theme import (
     PRIMARY,
     SENTIMENT_SCALE,
     TIER_COLOURS,
+    colour_for,
     empty_figure,
+    label_key,
     style,
 )
 
 NO_DATA = "No answers for these filters. Widen the period or clear a filter."
 
 
-def _nps_label(row) -> str:
-    small = " · small sample" if row.low_n else ""
-    return f"{row.nps:+.0f} ± {row.nps_margin:.0f}  (n={row.nps_n:,}{small})"
+def _value_label(metric: Metric, value: float, margin: float, n: int, low_n: bool = False) -> str:
+    """'+12 ± 5  (n=1,234 · small sample)' in the metric's formats; no ± where there is no margin."""
+    spread = "" if pd.isna(margin) else f" ± {metric.margin_format.format(margin)}"
+    return f"{metric.number_format.format(value)}{spread}  (n={n:,}" + (" · small sample)" if low_n else ")")
+
+
+def _value_labels(data: pd.DataFrame, metric: Metric) -> list[str]:
+    """_value_label for every row of a summarised frame, small samples judged by its low_n."""
+    return [_value_label(metric, *row) for row in zip(data[metric.key], data[metric.margin_column],
+                                                         data[metric.n_column], data["low_n"], strict=True)]
+
+
+def _ticks_on_scale(metric: Metric, low: float, high: float) -> list[float]:
+    """Round ticks from low to high, but only on the metric's scale: room kept for labels shows no CSAT of 150%."""
+    bottom, top = max(metric.bounds[0], low), min(metric.bounds[1], high)
+    raw = (top - bottom) / 6
+    magnitude = 10 ** math.floor(math.log10(raw))
+    step = next(m * magnitude for m in (1, 2, 2.5, 5, 10) if m * magnitude >= raw)
+    return [round(tick * step, 10) for tick in range(math.ceil(bottom / step), math.floor(top / step) + 1)]
 
 
 def _end_labels(values: pd.Series, margins: pd.Series, categories: pd.Series, labels: list[str]) -> go.Scatter:
@@ -34,68 +55,75 @@ def _end_labels(values: pd.Series, margins: pd.Series, categories: pd.Series, la
                       hoverinfo="skip", cliponaxis=False)
 
 
-def nps_trend(frame: pd.DataFrame, title: str, subtitle: str, highlight: tuple | None = None) -> go.Figure:
-    """Monthly NPS with its 95% confidence band; months with few answers greyed; the chosen period shaded."""
-    data = frame.dropna(subset=["nps"])
+def metric_trend(frame: pd.DataFrame, metric: Metric, title: str, subtitle: str,
+                 highlight: tuple | None = None) -> go.Figure:
+    """A metric by month with its 95% confidence band; months with few answers greyed; the chosen period shaded."""
+    data = frame.dropna(subset=[metric.key])
     if data.empty:
         return empty_figure(NO_DATA, title)
-    upper, lower = data["nps"] + data["nps_margin"], data["nps"] - data["nps_margin"]
+    margins = data[metric.margin_column].fillna(0)
+    upper, lower = data[metric.key] + margins, data[metric.key] - margins
     fig = go.Figure([
-        go.Scatter(x=data["month"], y=upper, line=dict(width=0), hoverinfo="skip", showlegend=False),
-        go.Scatter(x=data["month"], y=lower, line=dict(width=0), fill="tonexty", fillcolor="rgba(47,75,124,0.15)",
-                   hoverinfo="skip", name="95% confidence band"),
-        go.Scatter(x=data["month"], y=data["nps"], mode="lines+markers", name="NPS",
+        go.Scatter(x=data["month"], y=upper, mode="lines", line=dict(width=0), hoverinfo="skip", showlegend=False),
+        go.Scatter(x=data["month"], y=lower, mode="lines", line=dict(width=0), fill="tonexty",
+                   fillcolor="rgba(47,75,124,0.15)", hoverinfo="skip", name="95% confidence band"),
+        go.Scatter(x=data["month"], y=data[metric.key], mode="lines+markers", name=metric.label,
                    line=dict(color=PRIMARY, width=3),
                    marker=dict(size=8, color=[MUTED if low else PRIMARY for low in data["low_n"]]),
-                   customdata=data[["nps_margin", "nps_n"]],
-                   hovertemplate="%{x|%b %Y}: NPS %{y:+.0f} ± %{customdata[0]:.0f} (n=%{customdata[1]:,})"
-                                 "<extra></extra>"),
+                   customdata=_value_labels(data, metric),
+                   hovertemplate=f"%{{x|%b %Y}}: {metric.name} %{{customdata}}<extra></extra>"),
     ])
-    fig.add_hline(y=0, line=dict(color="#9AA5B1", width=1))
+    bottom, top = metric.bounds
+    if bottom < 0:
+        fig.add_hline(y=0, line=dict(color="#9AA5B1", width=1))
     if highlight:
         fig.add_vrect(x0=highlight[0], x1=highlight[1], fillcolor="rgba(240,180,60,0.12)", line_width=0,
                       annotation_text="selected period", annotation_position="top left")
-    fig.update_yaxes(title="NPS", range=[max(-100, lower.min() - 10), min(100, upper.max() + 10)])
+    pad = (top - bottom) / 20
+    fig.update_yaxes(title=metric.label, range=[max(bottom, lower.min() - pad), min(top, upper.max() + pad)])
     fig.update_xaxes(dtick="M2", tickformat="%b %Y")
     return style(fig, title, subtitle)
 
 
-def nps_bars(frame: pd.DataFrame, category: str, title: str, subtitle: str,
-             colours: dict[str, str] | None = None, order: tuple[str, ...] | None = None) -> go.Figure:
-    """NPS per group as horizontal bars with 95% error bars; small groups greyed; in the given order."""
-    data = frame.dropna(subset=["nps"])
+def metric_bars(frame: pd.DataFrame, category: str, metric: Metric, title: str, subtitle: str,
+                colours: dict[str, str] | None = None, order: tuple[str, ...] | None = None,
+                empty: str = NO_DATA) -> go.Figure:
+    """A metric per group as horizontal bars with 95% error bars; small groups greyed; in the given order."""
+    data = frame.dropna(subset=[metric.key])
     if order:
         rank = {name: i for i, name in enumerate(order)}
         data = data.sort_values(category, key=lambda s: s.map(rank).fillna(len(rank)))
     if data.empty:
-        return empty_figure(NO_DATA, title)
-    bar_colours = [MUTED if row.low_n else (colours or {}).get(row[category], PRIMARY)
-                   for _, row in data.iterrows()]
-    labels = [_nps_label(row) for row in data.itertuples()]
+        return empty_figure(empty, title)
+    values, margins = data[metric.key], data[metric.margin_column].fillna(0)
+    bar_colours = [MUTED if low else colour_for(colours or {}, name, PRIMARY)
+                   for name, low in zip(data[category], data["low_n"], strict=True)]
+    labels = _value_labels(data, metric)
     fig = go.Figure([
-        go.Bar(y=data[category], x=data["nps"], orientation="h", marker_color=bar_colours, customdata=labels,
-               error_x=dict(type="data", array=data["nps_margin"], color="#3E4C59", thickness=1.5),
+        go.Bar(y=data[category], x=values, orientation="h", marker_color=bar_colours, customdata=labels,
+               error_x=dict(type="data", array=data[metric.margin_column], color="#3E4C59", thickness=1.5),
                hovertemplate="%{y}: %{customdata}<extra></extra>", showlegend=False),
-        _end_labels(data["nps"], data["nps_margin"], data[category], labels),
+        _end_labels(values, data[metric.margin_column], data[category], labels),
     ])
     fig.update_yaxes(autorange="reversed", title=None)
-    span = max(10.0, float((data["nps"].abs() + data["nps_margin"].fillna(0)).max()))
-    low = min(0.0, float((data["nps"] - data["nps_margin"].fillna(0)).min()))
-    high = max(0.0, float((data["nps"] + data["nps_margin"].fillna(0)).max()))
-    fig.update_xaxes(title="NPS (whiskers: 95% margin of error)",
-                     range=[low - (span * 1.2 if low < 0 else span * 0.05), high + span * 1.2])
+    span = max((metric.bounds[1] - metric.bounds[0]) / 20, float((values.abs() + margins).max()))
+    low, high = min(0.0, float((values - margins).min())), max(0.0, float((values + margins).max()))
+    shown = [low - (span * 1.2 if low < 0 else span * 0.05), high + span * 1.2]
+    fig.update_xaxes(title=f"{metric.label} (whiskers: 95% margin of error)", range=shown,
+                     tickvals=_ticks_on_scale(metric, *shown))
     fig.add_vline(x=0, line=dict(color="#9AA5B1", width=1))
     return style(fig, title, subtitle, height=150 + 52 * len(data))
 
 
-def movers(frame: pd.DataFrame, title: str, subtitle: str) -> go.Figure:
-    """Change in NPS per touchpoint against the comparison period, coloured by direction."""
+def movers(frame: pd.DataFrame, metric: Metric, title: str, subtitle: str) -> go.Figure:
+    """Change in a metric per touchpoint against the comparison period, coloured by direction."""
     if frame.empty:
-        return empty_figure("Not enough answers in both periods to compare touchpoints.", title)
+        return empty_figure(f"Not enough {metric.name} answers in both periods to compare touchpoints.", title)
     colours = [MUTED if not row.significant else POSITIVE if row.delta > 0 else NEGATIVE
                for row in frame.itertuples()]
-    labels = [f"{row.delta:+.0f} pts ({row.previous:+.0f} → {row.nps:+.0f})"
-              + ("" if row.significant else " · within noise") for row in frame.itertuples()]
+    labels = [f"{metric.change_format.format(row.delta)} ({metric.number_format.format(row.previous)} → "
+              f"{metric.number_format.format(row.value)})" + ("" if row.significant else " · within noise")
+              for row in frame.itertuples()]
     fig = go.Figure([
         go.Bar(y=frame["touchpoint"], x=frame["delta"], orientation="h", marker_color=colours, customdata=labels,
                error_x=dict(type="data", array=frame["margin"], color="#3E4C59", thickness=1.5),
@@ -103,7 +131,7 @@ def movers(frame: pd.DataFrame, title: str, subtitle: str) -> go.Figure:
         _end_labels(frame["delta"], frame["margin"], frame["touchpoint"], labels),
     ])
     reach = float((frame["delta"].abs() + frame["margin"]).max())
-    fig.update_xaxes(title="Change in NPS, points", range=[-reach * 2.2, reach * 2.2])
+    fig.update_xaxes(title=f"Change in {metric.name}", range=[-reach * 2.2, reach * 2.2])
     fig.update_yaxes(autorange="reversed")
     fig.add_vline(x=0, line=dict(color="#9AA5B1", width=1))
     return style(fig, title, subtitle, height=300)
@@ -140,26 +168,35 @@ def journey_heatmap(grid: pd.DataFrame, label: str, number_format: str, title: s
     return style(fig, title, subtitle, height=160 + 105 * rows).update_layout(margin_t=125)
 
 
-def emotion_curve(stages: pd.DataFrame, title: str, subtitle: str) -> go.Figure:
-    """NPS (with its margin) and mean sentiment per stage, in journey order: where the journey hurts."""
-    data = stages.dropna(subset=["nps"])
+def emotion_curve(stages: pd.DataFrame, metrics: tuple[Metric, ...], title: str, subtitle: str) -> go.Figure:
+    """The first metric (with its margin) per stage, the second on the right axis, in journey order: where it hurts."""
+    shown, *beside = metrics
+    data = stages.dropna(subset=[shown.key])
     if data.empty:
         return empty_figure(NO_DATA, title)
-    fig = go.Figure([
-        go.Scatter(x=data["stage"], y=data["nps"], name="NPS", mode="lines+markers+text",
-                   line=dict(color=PRIMARY, width=3, shape="spline"), marker=dict(size=10),
-                   error_y=dict(type="data", array=data["nps_margin"], color="#9AA5B1"),
-                   text=[f"{v:+.0f}" for v in data["nps"]], textposition="top center"),
-        go.Scatter(x=data["stage"], y=data["sentiment"], name="Sentiment (right axis)", yaxis="y2",
-                   mode="lines+markers", line=dict(color="#F0B43C", width=3, dash="dot", shape="spline"),
-                   marker=dict(size=9)),
-    ])
-    reach = float((data["nps"].abs() + data["nps_margin"].fillna(0)).max()) + 15
-    fig.add_hline(y=0, line=dict(color="#9AA5B1", width=1))
+    fig = go.Figure(go.Scatter(x=data["stage"], y=data[shown.key], name=shown.label, mode="lines+markers+text",
+                               line=dict(color=PRIMARY, width=3, shape="spline"), marker=dict(size=10),
+                               error_y=dict(type="data", array=data[shown.margin_column], color="#9AA5B1"),
+                               text=[shown.number_format.format(v) for v in data[shown.key]],
+                               textposition="top center"))
+    for metric in beside:
+        fig.add_trace(go.Scatter(x=data["stage"], y=data[metric.key], name=f"{metric.label} (right axis)",
+                                 yaxis="y2", mode="lines+markers",
+                                 line=dict(color="#F0B43C", width=3, dash="dot", shape="spline"), marker=dict(size=9)))
+        fig.update_layout(yaxis2=dict(title=f"Mean {metric.name}", overlaying="y", side="right", range=metric.bounds,
+                                      dtick=(metric.bounds[1] - metric.bounds[0]) / 4, showgrid=False,
+                                      zeroline=False))
+    bottom, top = shown.bounds
+    pad, margins = 0.075 * (top - bottom), data[shown.margin_column].fillna(0)
+    if bottom < 0:  # zero mid-chart, level with the right axis's zero
+        reach = float((data[shown.key].abs() + margins).max()) + pad
+        fig.add_hline(y=0, line=dict(color="#9AA5B1", width=1))
+        axis_range = [-reach, reach]
+    else:
+        axis_range = [max(bottom, float((data[shown.key] - margins).min()) - pad),
+                      min(top, float((data[shown.key] + margins).max()) + pad)]
     style(fig, title, subtitle, height=400)
-    fig.update_layout(yaxis=dict(title="NPS", range=[-reach, reach]),
-                      yaxis2=dict(title="Mean sentiment", overlaying="y", side="right", range=[-1, 1], dtick=0.5,
-                                  showgrid=False, zeroline=False),
+    fig.update_layout(yaxis=dict(title=shown.label, range=axis_range),
                       legend=dict(orientation="h", yanchor="top", y=-0.25, xanchor="left", x=0))
     return fig
 
@@ -179,31 +216,33 @@ def sankey(nodes: list[str], links: pd.DataFrame, title: str, subtitle: str,
     return style(fig, title, subtitle, height=560)
 
 
-def dumbbell(changes: pd.DataFrame, key: str, first: str, second: str, title: str, subtitle: str) -> go.Figure:
-    """Two groups' NPS per row, joined by a line; real differences drawn bold, small samples greyed."""
+def dumbbell(changes: pd.DataFrame, key: str, first: str, second: str, metric: Metric, title: str,
+             subtitle: str) -> go.Figure:
+    """Two groups' metric per row, joined by a line; real differences drawn bold, small samples greyed."""
     if changes.empty:
-        return empty_figure("The two groups share no touchpoint with answers.", title)
+        return empty_figure(f"The two groups share no touchpoint with {metric.name} answers.", title)
     changes = changes.sort_values("delta", ascending=False)
     fig = go.Figure()
     for row in changes.itertuples():
-        fig.add_trace(go.Scatter(x=[row.previous, row.nps], y=[getattr(row, key)] * 2, mode="lines",
+        fig.add_trace(go.Scatter(x=[row.previous, row.value], y=[getattr(row, key)] * 2, mode="lines",
                                  line=dict(color=("#3E4C59" if row.significant else MUTED),
                                            width=4 if row.significant else 2),
                                  showlegend=False, hoverinfo="skip"))
-    for column, margin, n, name, colour in (("nps", "nps_margin", "n", first, PRIMARY),
+    for column, margin, n, name, colour in (("value", "value_margin", "n", first, PRIMARY),
                                             ("previous", "previous_margin", "previous_n", second, "#F0B43C")):
         fig.add_trace(go.Scatter(
             x=changes[column], y=changes[key], mode="markers", name=name,
             marker=dict(size=14, color=colour, line=dict(color="white", width=1.5)),
-            customdata=changes[[margin, n]],
-            hovertemplate=f"{name} · %{{y}}: NPS %{{x:+.0f}} ± %{{customdata[0]:.0f}} (n=%{{customdata[1]:,}})"
-                          "<extra></extra>"))
-    labels = [f"{row.delta:+.0f}" + (" *" if row.significant else "") for row in changes.itertuples()]
-    fig.add_trace(go.Scatter(x=[max(a, b) for a, b in zip(changes["nps"], changes["previous"], strict=True)],
+            customdata=[_value_label(metric, *row) for row in zip(changes[column], changes[margin], changes[n],
+                                                                  strict=True)],
+            hovertemplate=f"{name} · %{{y}}: {metric.name} %{{customdata}}<extra></extra>"))
+    labels = [metric.change_format.format(row.delta) + (" *" if row.significant else "")
+              for row in changes.itertuples()]
+    fig.add_trace(go.Scatter(x=[max(a, b) for a, b in zip(changes["value"], changes["previous"], strict=True)],
                              y=changes[key], mode="text", text=[f"   {t}" for t in labels], showlegend=False,
                              textposition="middle right", hoverinfo="skip", cliponaxis=False))
     fig.update_yaxes(autorange="reversed")
-    fig.update_xaxes(title="NPS   (* = difference beyond the 95% margin)")
+    fig.update_xaxes(title=f"{metric.label}   (* = difference beyond the 95% margin)")
     return style(fig, title, subtitle, height=150 + 36 * len(changes))
 
 
@@ -247,11 +286,11 @@ def sentiment_bars(summary: pd.DataFrame, title: str, subtitle: str) -> go.Figur
     return style(fig, title, subtitle, height=140 + 34 * len(data))
 
 
-def priority_matrix(matrix: pd.DataFrame, performance_label: str, title: str, subtitle: str) -> go.Figure:
-    """Impact on NPS against current performance; the top-left quadrant is where to act first."""
+def priority_matrix(matrix: pd.DataFrame, performance_label: str, title: str, subtitle: str, empty: str) -> go.Figure:
+    """Impact on NPS against current performance; the top-left quadrant is where to act first; else why not."""
     data = matrix.dropna(subset=["impact", "performance"])
     if data.empty:
-        return empty_figure("Too few customers rated two or more touchpoints to estimate drivers.", title)
+        return empty_figure(empty, title)
     colours = {"Fix first": NEGATIVE, "Protect": POSITIVE, "Monitor": "#8C99A6", "Maintain": PRIMARY,
                "Too few answers": MUTED}
     fig = go.Figure([go.Scatter(
@@ -294,7 +333,7 @@ def tier_kpi_grid(tiers: pd.DataFrame, metrics: list[tuple[str, str, str]], titl
         return empty_figure(NO_DATA, title)
     columns = 4
     layout = _grid(len(metrics), columns, [label for _, label, _ in metrics])
-    colours = [TIER_COLOURS.get(t, MUTED) for t in tiers["tier"]]
+    colours = [colour_for(TIER_COLOURS, t) for t in tiers["tier"]]
     bars = []
     for i, (column, label, number_format) in enumerate(metrics):
         values = tiers[column].astype("float64")
@@ -345,12 +384,12 @@ def points_over_time(points: pd.DataFrame, title: str, subtitle: str) -> go.Figu
 
 
 def group_bars(frame: pd.DataFrame, category: str, value: str, colours: dict[str, str], title: str,
-               subtitle: str, number_format: str, axis_title: str) -> go.Figure:
+               subtitle: str, number_format: str, axis_title: str, empty: str = NO_DATA) -> go.Figure:
     """One bar per group in the group's colour, value labels on top."""
     data = frame.dropna(subset=[value])
     if data.empty:
-        return empty_figure(NO_DATA, title)
-    fig = go.Figure(go.Bar(x=data[category], y=data[value], marker_color=[colours.get(c, PRIMARY)
+        return empty_figure(empty, title)
+    fig = go.Figure(go.Bar(x=data[category], y=data[value], marker_color=[colour_for(colours, c, PRIMARY)
                                                                            for c in data[category]],
                            text=[number_format.format(v) for v in data[value]], textposition="outside",
                            cliponaxis=False, hovertemplate="%{x}: %{text}<extra></extra>"))
@@ -360,12 +399,16 @@ def group_bars(frame: pd.DataFrame, category: str, value: str, colours: dict[str
 
 def stacked_volume(frame: pd.DataFrame, group: str, value: str, colours: dict[str, str], title: str,
                    subtitle: str, axis_title: str) -> go.Figure:
-    """Monthly volume stacked by group."""
+    """Monthly volume stacked by group; spellings of one label ('Email', 'email') are one group, named as first seen."""
     if frame.empty:
         return empty_figure(NO_DATA, title)
-    fig = go.Figure([go.Bar(x=rows["month"], y=rows[value], name=str(name), marker_color=colours.get(name, MUTED),
-                            hovertemplate=f"{name} · %{{x|%b %Y}}: %{{y:,}}<extra></extra>")
-                     for name, rows in frame.groupby(group, sort=True)])
+    bars = []
+    for _, rows in frame.groupby(frame[group].map(label_key), sort=True):
+        name, monthly = rows[group].iloc[0], rows.groupby("month", sort=True)[value].sum()
+        bars.append(go.Bar(x=monthly.index, y=monthly.to_numpy(), name=str(name),
+                           marker_color=colour_for(colours, name),
+                           hovertemplate=f"{name} · %{{x|%b %Y}}: %{{y:,}}<extra></extra>"))
+    fig = go.Figure(bars)
     fig.update_layout(barmode="stack")
     fig.update_xaxes(tickformat="%b %Y")
     fig.update_yaxes(title=axis_title)

@@ -8,6 +8,8 @@ from typing import Any
 
 import streamlit as st
 
+from analytics.metrics import METRICS, Metric, headline, metrics_present, missing_note
+from analytics.survey import summarise
 from components.filters import View, sidebar_filters, view_to_params
 from data_access import cache
 from data_access.db import DatabaseError
@@ -73,6 +75,22 @@ class Page:
     @property
     def data_end(self) -> datetime:
         return datetime.combine(self.span[1], datetime.max.time())
+
+    @property
+    def metrics(self) -> tuple[str, ...]:
+        """The survey metrics the data holds (all of it, not only this view), so pages show what it has."""
+        return metrics_present(summarise(cache.read("survey_counts", Filters())).iloc[0])
+
+    @property
+    def metric(self) -> Metric:
+        """The metric the survey pages show first: NPS, else CSAT, else sentiment."""
+        return METRICS[headline(self.metrics)]
+
+    def note_missing_metrics(self) -> None:
+        """One line under the title naming the metrics the data lacks, so their absence is not taken for a fault."""
+        note = missing_note(self.metrics, self.metric.key)
+        if note:
+            st.caption(note)
 
     def describe(self, filters: Filters | None = None) -> str:
         """The filter in force, for chart subtitles."""

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import plotly.graph_objects as go
 import plotly.io as pio
 
@@ -15,6 +17,9 @@ NEGATIVE = "#D64545"
 NPS_GROUP_COLOURS = {"Promoter": "#2E9E5B", "Passive": "#F0B43C", "Detractor": "#D64545"}
 TIER_COLOURS = {"Bronze": "#B0703C", "Silver": "#8C99A6", "Gold": "#D4A72C", "Platinum": "#4B5D73",
                 "No tier": "#C9CED6"}
+CHANNEL_COLOURS = {"web": "#2F4B7C", "app": "#5B7DB1", "store": "#B0703C", "phone": "#8C99A6", "chat": "#F0B43C",
+                   "email": "#6A9E8E"}
+SPEED_COLOURS = {"fast": "#2E9E5B", "slow": "#D64545"}
 SENTIMENT_SCALE = [[0.0, "#D64545"], [0.5, "#F4F1EA"], [1.0, "#2E9E5B"]]  # −1 … +1
 FONT = dict(family="Inter, Segoe UI, Helvetica, Arial, sans-serif", size=15, color=TEXT)
 
@@ -45,6 +50,12 @@ def empty_figure(message: str, title: str = "", height: int = 300) -> go.Figure:
     fig.update_yaxes(visible=False)
     return style(fig, title, height=height)
 
-CHANNEL_COLOURS = {"web": "#2F4B7C", "app": "#5B7DB1", "store": "#B0703C", "phone": "#8C99A6", "chat": "#F0B43C",
-                   "email": "#6A9E8E"}
-SPEED_COLOURS = {"fast": "#2E9E5B", "slow": "#D64545"}
+
+def label_key(label: object) -> str:
+    """How labels are matched to colours and grouped: data spells 'Email', ' email ' and 'EMAIL' alike."""
+    return str(label).strip().casefold()
+
+
+def colour_for(palette: Mapping[str, str], label: object, fallback: str = MUTED) -> str:
+    """A label's colour in a palette whatever its case or surrounding spaces; the fallback when it has none."""
+    return next((colour for name, colour in palette.items() if label_key(name) == label_key(label)), fallback)

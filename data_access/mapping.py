@@ -9,6 +9,7 @@ mapping of columns only.
 from __future__ import annotations
 
 import json
+from collections.abc import Collection
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -23,6 +24,8 @@ AUTO = "auto"  # a wide-survey setting that the file's columns and values decide
 PRESETS = Path(__file__).parent / "presets"
 PRESET_PREFIX = "preset:"
 LINE_ROWS = "_line_rows"  # on orders built from lines: the file rows of every line of the order
+MELTED = ("response_id", "touchpoint", "csat", "nps")  # the contract columns widen_to_long makes
+NPS_GROUP = "_NPS_GROUP"  # suffix of a column an export derived from a recommend question (_nps_groups)
 
 
 @dataclass
@@ -154,12 +157,20 @@ def _column(frame: pd.DataFrame, name: str) -> str | None:
     return next((c for c in frame.columns if normalise_name(c) == wanted), None)
 
 
-def _recommend_column(frame: pd.DataFrame, candidates: list[str]) -> str | None:
-    """A column that asks how likely the respondent is to recommend, answered 0-10."""
+def _nps_groups(frame: pd.DataFrame) -> dict[str, str]:
+    """Columns an export derives from a recommend question, by that question's column: Qualtrics writes
+    `Q5_NPS_GROUP` (1-3 = detractor, passive, promoter) beside its 0-10 question `Q5`. They are never ratings."""
+    return {str(c)[:-len(NPS_GROUP)]: c for c in frame.columns if str(c).upper().endswith(NPS_GROUP)}
+
+
+def _recommend_column(frame: pd.DataFrame, candidates: list[str], grouped: Collection[str] = ()) -> str | None:
+    """A column that asks how likely the respondent is to recommend, answered 0-10: named so, or one the
+    export derived an NPS group from (`grouped`)."""
     names = {*SYNONYMS["nps"], "nps"}
     for column in candidates:
         name = normalise_name(column)
-        if (name in names or "recommend" in name) and infer_scale(frame[column]) in {"0-10", "1-10"}:
+        if ((name in names or "recommend" in name or column in grouped)
+                and infer_scale(frame[column]) in {"0-10", "1-10"}):
             return column
     return None
 
@@ -167,12 +178,14 @@ def _recommend_column(frame: pd.DataFrame, candidates: list[str]) -> str | None:
 def resolve_wide(frame: pd.DataFrame, wide: WideSurvey, mapped: set[str] = frozenset()) -> WideSurvey:
     """The wide layout with its "auto" settings decided from the file and its columns matched by name.
 
-    `mapped` are source columns the mapping already renames; they are never ratings.
+    `mapped` are source columns the mapping already renames (matched ignoring case, spaces, underscores and
+    dashes, as renames are); they are never ratings, and neither is an NPS group an export derived (_nps_groups).
     """
     respondent = _column(frame, wide.respondent) or wide.respondent
-    used = {respondent, ROW_COLUMN, *mapped}
+    groups = _nps_groups(frame)
+    used = {respondent, ROW_COLUMN, *(_column(frame, c) or c for c in mapped), *groups.values()}
     if wide.recommend == AUTO:
-        recommend = _recommend_column(frame, [c for c in frame.columns if c not in used])
+        recommend = _recommend_column(frame, [c for c in frame.columns if c not in used], groups)
     else:
         recommend = (_column(frame, wide.recommend) or wide.recommend) if wide.recommend else None
     used.add(recommend)
@@ -227,7 +240,9 @@ def widen_to_long(frame: pd.DataFrame, wide: WideSurvey, name: str, mapped: set[
         parts.append(base[answered].assign(touchpoint=wide.overall, nps=recommend[answered],
                                            response_id=frame.loc[answered, wide.respondent].astype("string")
                                            + ":" + wide.overall))
-    return pd.concat(parts, ignore_index=True) if parts else base.iloc[0:0]
+    melted = pd.concat(parts, ignore_index=True) if parts else base.iloc[0:0]
+    made = [c for c in MELTED if c in melted]  # first, so they win over a source column of the same name
+    return melted[[*made, *(c for c in melted.columns if c not in made)]]  # (Qualtrics' ResponseId)
 
 
 def lines_to_orders(frame: pd.DataFrame, lines: OrderLines, name: str) -> pd.DataFrame:
@@ -281,8 +296,9 @@ def shape(raw: pd.DataFrame, contract: Dataset, mapping: Mapping, name: str) -> 
         raise ImportRejected(name, f"fixed values for columns that are not in the {contract.name} contract: "
                                    f"{', '.join(unknown)}.")
     raw = raw.copy()
+    renamed = {normalise_name(source): target for source, target in mapping.columns.items()}  # as map_columns
     sources = {target: [c for c in raw.columns if normalise_name(c) == normalise_name(target)
-                        or normalise_name(mapping.columns.get(c, "")) == normalise_name(target)]
+                        or normalise_name(renamed.get(normalise_name(c), "")) == normalise_name(target)]
                for target in mapping.labels}
     if mapping.wide:
         wide = resolve_wide(raw, mapping.wide, set(mapping.columns))

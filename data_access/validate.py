@@ -21,6 +21,7 @@ DATE_FORMATS = (
     "%m/%d/%Y %H:%M:%S", "%m/%d/%Y %H:%M", "%m/%d/%Y", "%d/%m/%Y %H:%M:%S", "%d/%m/%Y %H:%M", "%d/%m/%Y",
     "%d-%m-%Y %H.%M", "%d-%m-%Y %H:%M:%S", "%d-%m-%Y %H:%M", "%d-%m-%Y", "%d.%m.%Y %H:%M", "%d.%m.%Y",
     "%Y/%m/%d %H:%M:%S", "%Y/%m/%d",
+    "%m/%d/%Y %I:%M:%S %p", "%m/%d/%Y %I:%M %p", "%d/%m/%Y %I:%M:%S %p", "%d/%m/%Y %I:%M %p",  # 12-hour clocks
 )
 REJECTION_COLUMNS = ["row", "column", "value", "reason"]
 DUPLICATE_KEY = "duplicate key: an earlier row has the same key"  # one reason, so a report groups them

@@ -5,7 +5,8 @@ from dataclasses import replace
 import streamlit as st
 
 from analytics.journey import JOURNEY_METRICS, journey_grid, sankey_links
-from analytics.nps import nps_changes
+from analytics.kpis import changes
+from analytics.metrics import with_sentiment
 from analytics.survey import summarise
 from components import charts
 from components.filters import TIER_OPTIONS
@@ -14,10 +15,12 @@ from components.theme import SENTIMENT_SCALE
 from data_access import cache
 
 page = setup_page("Journey map", ":material/route:", "Stages in journey order, touchpoints under them.")
+page.note_missing_metrics()
+headline = page.metric
 STAGES = ("stage_order", "stage")
 
 metric = st.segmented_control("Metric", list(JOURNEY_METRICS), format_func=lambda m: JOURNEY_METRICS[m][1],
-                              default="nps", required=True, key="journey_metric")
+                              default=headline.key, required=True, key="journey_metric")
 _, label, number_format = JOURNEY_METRICS[metric]
 summary = summarise(cache.read("survey_counts", page.filters, by=(*STAGES, "touchpoint")))
 scale, zrange = {"nps": ("RdYlGn", (-60, 80)), "csat": ("RdYlGn", (50, 100)),
@@ -29,8 +32,9 @@ st.plotly_chart(charts.journey_heatmap(journey_grid(summary, metric), label, num
 curve_column, paths_column = st.columns([2, 3])
 with curve_column:
     stages = summarise(cache.read("survey_counts", page.filters, by=STAGES))
-    st.plotly_chart(charts.emotion_curve(stages, "Emotion curve: NPS and sentiment per stage", page.describe()),
-                    key="journey_curve")
+    curve = with_sentiment(headline.key)
+    st.plotly_chart(charts.emotion_curve(stages, curve, f"Emotion curve: {' and '.join(m.name for m in curve)} per "
+                                         "stage", page.describe()), key="journey_curve")
 with paths_column:
     nodes, links = sankey_links(cache.read("journey_paths", page.filters))
     st.plotly_chart(charts.sankey(nodes, links, "Customer paths: first steps and drop-off", page.describe()),
@@ -51,7 +55,7 @@ else:
     first, second = "This period", page.view.comparison_label.capitalize()
     filters_a, filters_b = page.filters, page.comparison
     scope = f"{page.describe()} vs {page.comparison.start:%d %b %Y} – {page.comparison.end:%d %b %Y}"
-changes = nps_changes(cache.read("survey_counts", filters_a, by=("touchpoint",)),
-                      cache.read("survey_counts", filters_b, by=("touchpoint",)), "touchpoint")
-st.plotly_chart(charts.dumbbell(changes, "touchpoint", first, second, f"NPS by touchpoint: {first} vs {second}",
-                                scope), key="journey_dumbbell")
+gaps = changes(cache.read("survey_counts", filters_a, by=("touchpoint",)),
+               cache.read("survey_counts", filters_b, by=("touchpoint",)), "touchpoint", headline.key)
+st.plotly_chart(charts.dumbbell(gaps, "touchpoint", first, second, headline,
+                                f"{headline.name} by touchpoint: {first} vs {second}", scope), key="journey_dumbbell")

@@ -4,28 +4,32 @@ import streamlit as st
 
 from analytics import loyalty, service
 from analytics.journey import sankey_links
+from analytics.metrics import empty_message, with_sentiment
 from analytics.survey import summarise
 from components import charts
 from components.filters import TIER_OPTIONS
 from components.page import setup_page
 from components.tables import download_table
-from components.theme import NPS_GROUP_COLOURS, SPEED_COLOURS, TIER_COLOURS
+from components.theme import NPS_GROUP_COLOURS, SPEED_COLOURS, TIER_COLOURS, colour_for
 from data_access import cache
 
 page = setup_page("Loyalty", ":material/workspace_premium:", "Tier behaviour next to experience.")
+page.note_missing_metrics()
+experience = with_sentiment(page.metric.key)
+experience_columns = [column for m in experience for column in (m.key, m.margin_column)]
 
 tiers = loyalty.tier_kpis(cache.read("loyalty_by_tier", page.filters)).merge(
-    summarise(cache.read("survey_counts", page.filters, by=("tier",)))[["tier", "nps", "nps_margin", "sentiment"]],
+    summarise(cache.read("survey_counts", page.filters, by=("tier",)))[["tier", *experience_columns]],
     on="tier", how="left").set_index("tier").reindex(TIER_OPTIONS).dropna(how="all").reset_index()
 st.plotly_chart(charts.tier_kpi_grid(tiers, [
-    ("customers", "Customers", "{:,.0f}"), ("nps", "NPS", "{:+.0f}"), ("sentiment", "Sentiment", "{:+.2f}"),
+    ("customers", "Customers", "{:,.0f}"), *((m.key, m.label, m.number_format) for m in experience),
     ("retention", "Retention %", "{:.0f}%"), ("orders_per_customer", "Orders per active customer", "{:.1f}"),
     ("average_order_value", "Average order value", "{:,.0f}"), ("repeat_rate", "Repeat-purchase rate %", "{:.0f}%"),
     ("redemption_rate", "Points redemption %", "{:.0f}%"),
 ], "Loyalty tiers: size, experience and behaviour", page.describe()), key="loyalty_grid")
 download_table(tiers[["tier", "customers", "active_customers", "orders_per_customer", "average_order_value", "revenue",
                       "repeat_rate", "retention", "points_earned", "points_redeemed", "redemption_rate", "breakage",
-                      "nps", "nps_margin", "sentiment"]], "loyalty-by-tier", "loyalty_download")
+                      *experience_columns]], "loyalty-by-tier", "loyalty_download")
 
 st.subheader("Tier migration")
 left, right = st.columns(2)
@@ -41,7 +45,7 @@ matrix_column.plotly_chart(charts.migration_heatmap(loyalty.migration_matrix(mov
 nodes, links = sankey_links(loyalty.migration_paths(moves),
                             label=lambda step, tier: f"{tier} ({first if step == 1 else second:%b %Y})")
 flow_column.plotly_chart(charts.sankey(nodes, links, "Tier flows", page.describe(),
-                                       colours=[TIER_COLOURS.get(n.split(" (")[0], "#C9CED6") for n in nodes]),
+                                       colours=[colour_for(TIER_COLOURS, n.split(" (")[0]) for n in nodes]),
                          key="loyalty_sankey")
 
 points = loyalty.redemption_by_month(cache.read("points_by_month", page.history))
@@ -50,13 +54,15 @@ st.plotly_chart(charts.points_over_time(points, "Loyalty points earned and redee
 
 st.subheader("What experience is worth")
 groups = loyalty.value_after(cache.read("nps_group_outcomes", page.filters, page.data_end, by_tier=False), "responses")
+no_groups = empty_message("nps", page.metrics)
 spend_column, again_column, tickets_column = st.columns(3)
 spend_column.plotly_chart(charts.group_bars(groups, "nps_group", "spend_per_unit", NPS_GROUP_COLOURS,
                                             "Spend in the 90 days after answering", page.describe(), "{:,.0f}",
-                                            "Spend per response"), key="loyalty_spend")
+                                            "Spend per response", no_groups), key="loyalty_spend")
 again_column.plotly_chart(charts.group_bars(groups, "nps_group", "ordered_again", NPS_GROUP_COLOURS,
                                             "Bought again within 90 days", page.describe(), "{:.0f}%",
-                                            "% of responses followed by an order"), key="loyalty_again")
+                                            "% of responses followed by an order", no_groups),
+                         key="loyalty_again")
 tickets = service.ticket_experience(cache.read("ticket_outcomes", page.filters, page.data_end))
 tickets_column.plotly_chart(charts.group_bars(tickets, "speed", "ordered_again", SPEED_COLOURS,
                                               "Bought again after a slow or fast ticket", page.describe(), "{:.0f}%",

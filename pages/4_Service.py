@@ -3,6 +3,7 @@
 import streamlit as st
 
 from analytics import service
+from analytics.metrics import METRICS, empty_message
 from components import charts
 from components.page import setup_page
 from components.tables import download_table
@@ -39,8 +40,10 @@ st.plotly_chart(charts.line(backlog, "month_end", "open_tickets", "Backlog: tick
 st.subheader("What slow resolution costs")
 outcomes = service.ticket_experience(cache.read("ticket_outcomes", page.filters, page.data_end))
 nps_column, spend_column = st.columns(2)
-nps_column.plotly_chart(charts.nps_bars(outcomes, "speed", "NPS in the 90 days after a ticket, slow vs fast",
-                                        page.describe(), SPEED_COLOURS, order=("fast", "slow")), key="service_nps")
+nps_column.plotly_chart(charts.metric_bars(outcomes, "speed", METRICS["nps"],
+                                           "NPS in the 90 days after a ticket, slow vs fast", page.describe(),
+                                           SPEED_COLOURS, order=("fast", "slow"),
+                                           empty=empty_message("nps", page.metrics)), key="service_nps")
 spend_column.plotly_chart(charts.group_bars(outcomes, "speed", "spend_per_ticket", SPEED_COLOURS,
                                             "Spend in the 90 days after a ticket", page.describe(), "{:,.0f}",
                                             "Spend per ticket"), key="service_spend")

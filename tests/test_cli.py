@@ -79,7 +79,9 @@ def test_import_of_an_unusable_file_exits_1_and_says_why(demo_url, capsys, tmp_p
     code, _, err = run(capsys, "import", "purchases", str(path), "--database-url", demo_url)
     assert code == 1
     assert err.splitlines()[-1] == ("error: orders.csv: missing required column(s) order_id, customer_id, "
-                                    "ordered_at, amount for purchases. The file has: id, total.")
+                                    "ordered_at, amount for purchases. The file has: id, total. Map a column to it, "
+                                    "or give every row one value (a fixed value on the Data page, --set COLUMN=VALUE "
+                                    "on the command line).")
 
 
 def test_report_on_an_empty_database_says_what_to_do(capsys, tmp_path):

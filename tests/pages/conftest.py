@@ -50,3 +50,14 @@ def figures(at: AppTest) -> dict[str, dict]:
         match = re.search(r"<b>(.*?)</b>", title)
         found[match.group(1) if match else title] = spec
     return found
+
+
+def heatmap_cells(figure: dict) -> dict[str, float]:
+    """Touchpoint -> value from the journey heatmap's coloured cells."""
+    trace = figure["data"][0]
+    cells = {}
+    for row_text, row_values in zip(decode(trace["text"]), decode(trace["z"]), strict=True):
+        for text, value in zip(row_text, row_values, strict=True):
+            if text and value is not None:
+                cells[text.split("</b>")[0].removeprefix("<b>")] = value
+    return cells

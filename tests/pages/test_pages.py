@@ -12,7 +12,7 @@ from analytics.survey import summarise
 from data_access import queries
 from data_access.db import open_database
 from data_access.filters import Filters
-from tests.pages.conftest import decode, figures
+from tests.pages.conftest import decode, figures, heatmap_cells
 
 LAST_12_MONTHS = Filters(date(2025, 11, 1), date(2026, 10, 31))
 PAGES = ["pages/1_Journey_map.py", "pages/2_Touchpoints.py", "pages/3_Loyalty.py", "pages/4_Service.py"]
@@ -35,17 +35,6 @@ def test_every_page_draws_its_charts_without_error(app_on, demo_url, page):
     assert not at.exception, at.exception
     assert len(at.get("plotly_chart")) >= 3
     assert not at.error
-
-
-def heatmap_cells(figure: dict) -> dict[str, float]:
-    """Touchpoint -> value from the journey heatmap's coloured cells."""
-    trace = figure["data"][0]
-    cells = {}
-    for row_text, row_values in zip(decode(trace["text"]), decode(trace["z"]), strict=True):
-        for text, value in zip(row_text, row_values, strict=True):
-            if text and value is not None:
-                cells[text.split("</b>")[0].removeprefix("<b>")] = value
-    return cells
 
 
 def test_journey_heatmap_shows_the_analytics_values_and_follows_the_metric(app_on, demo_url, read):

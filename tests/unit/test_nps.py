@@ -100,25 +100,29 @@ def test_proportion_and_mean_differences_by_hand():
     assert math.isnan(mean_difference(5, 25, 1, 4, 16, 1).delta)  # one answer has no variance
 
 
+ONLY_NPS = {"csat_n": 0, "csat_top2": 0, "ces_n": 0, "ces_sum": 0, "ces_squares": 0, "sentiment_n": 0,
+            "sentiment_sum": 0.0, "sentiment_squares": 0.0, "sentiment_negative": 0}  # the other metrics' counts
+
+
 def test_nps_changes_and_movers():
-    from analytics.nps import movers, nps_changes
+    from analytics.kpis import changes, movers
 
     now = pd.DataFrame({"touchpoint": ["A", "B", "C", "D"], "promoters": [60, 30, 50, 5],
-                        "passives": [20, 30, 30, 0], "detractors": [20, 40, 20, 0]})
+                        "passives": [20, 30, 30, 0], "detractors": [20, 40, 20, 0]}).assign(**ONLY_NPS)
     before = pd.DataFrame({"touchpoint": ["A", "B", "C", "E"], "promoters": [20, 30, 48, 9],
-                           "passives": [30, 30, 30, 9], "detractors": [50, 40, 22, 9]})
-    changes = nps_changes(now, before, "touchpoint").set_index("touchpoint")
-    assert list(changes.index) == ["A", "B", "C"]  # D and E are on one side only
-    assert changes.loc["A", "delta"] == pytest.approx(70.0)  # +40 vs −30
-    assert changes.loc["A", "significant"] and not changes.loc["B", "significant"]
-    assert changes.loc["B", "delta"] == pytest.approx(0.0)
+                           "passives": [30, 30, 30, 9], "detractors": [50, 40, 22, 9]}).assign(**ONLY_NPS)
+    moved = changes(now, before, "touchpoint").set_index("touchpoint")
+    assert list(moved.index) == ["A", "B", "C"]  # D and E are on one side only
+    assert moved.loc["A", "delta"] == pytest.approx(70.0)  # +40 vs −30
+    assert moved.loc["A", "significant"] and not moved.loc["B", "significant"]
+    assert moved.loc["B", "delta"] == pytest.approx(0.0)
     top = movers(now, before, "touchpoint", top=2)
     assert top["touchpoint"].tolist() == ["A", "C"]  # C moved +4, B not at all
 
 
 def test_movers_of_periods_without_answers_is_an_empty_frame():
-    from analytics.nps import movers
+    from analytics.kpis import movers
 
-    empty = pd.DataFrame(columns=["touchpoint", "promoters", "passives", "detractors"])
+    empty = pd.DataFrame(columns=["touchpoint", "promoters", "passives", "detractors"]).assign(**ONLY_NPS)
     result = movers(empty, empty, "touchpoint")
     assert result.empty and "delta" in result.columns
