@@ -13,6 +13,7 @@ import pandas as pd
 
 from analytics import loyalty as loyalty_kpis
 from analytics.loyalty import tier_kpis
+from analytics.metrics import headline, metrics_present
 from analytics.service import service_levels
 from analytics.survey import summarise
 from data_access import contracts, queries
@@ -127,9 +128,12 @@ def build_report(engine, filters: Filters) -> dict:
             raise ImportRejected("report", "the database holds no survey responses or orders yet; "
                                            "run `python cli.py demo` or import your data first.")
         filters = filters.within(*span)
-        overall = summarise(queries.survey_counts(conn, filters))
-        touchpoints = summarise(queries.survey_counts(conn, filters, by=("stage_order", "stage", "touchpoint")))
-        tiers = summarise(queries.survey_counts(conn, filters, by=("tier",)))
+        totals = queries.survey_counts(conn, filters)
+        shown = headline(metrics_present(summarise(totals).iloc[0]))  # small samples judged on this metric
+        overall = summarise(totals, metric=shown)
+        touchpoints = summarise(queries.survey_counts(conn, filters, by=("stage_order", "stage", "touchpoint")),
+                                metric=shown)
+        tiers = summarise(queries.survey_counts(conn, filters, by=("tier",)), metric=shown)
         loyalty_sums = queries.loyalty_by_tier(conn, filters)
         service = service_levels(queries.ticket_service_levels(conn, filters, by=None)).iloc[0]
         scorers = queries.sentiment_scorers(conn)
@@ -144,6 +148,7 @@ def build_report(engine, filters: Filters) -> dict:
         "period": {"from": filters.start.isoformat(), "to": filters.end.isoformat(),
                    "tiers": list(filters.tiers)},
         "sentiment_scorer": ", ".join(scorers) or None,
+        "headline_metric": shown,
         "overall": _records(overall, ["n", *SURVEY_FIELDS])[0],
         "by_touchpoint": _records(touchpoints, ["stage_order", "stage", "touchpoint", "n", *SURVEY_FIELDS]),
         "by_tier": _records(by_tier, ["tier", "n", *SURVEY_FIELDS, *LOYALTY_FIELDS]),

@@ -7,6 +7,8 @@ from collections.abc import Mapping
 import plotly.graph_objects as go
 import plotly.io as pio
 
+from data_access.labels import label_key  # one rule for colours here and for grouping at import
+
 PRIMARY = "#2F4B7C"
 MUTED = "#C9CED6"  # low-n and 'no data' marks
 TEXT = "#1F2933"
@@ -49,11 +51,6 @@ def empty_figure(message: str, title: str = "", height: int = 300) -> go.Figure:
     fig.update_xaxes(visible=False)
     fig.update_yaxes(visible=False)
     return style(fig, title, height=height)
-
-
-def label_key(label: object) -> str:
-    """How labels are matched to colours and grouped: data spells 'Email', ' email ' and 'EMAIL' alike."""
-    return str(label).strip().casefold()
 
 
 def colour_for(palette: Mapping[str, str], label: object, fallback: str = MUTED) -> str:

@@ -14,6 +14,7 @@ from sqlalchemy.engine import Connection, Engine
 from analytics.sentiment import score_texts
 from data_access import bulk, known_customers
 from data_access.contracts import Dataset, dataset
+from data_access.labels import Spellings
 from data_access.mapping import LINE_ROWS, Mapping, shape
 from data_access.queries import PRE_AGGREGATES
 from data_access.readers import HEADERLESS, ROW_COLUMN, ImportRejected, Source, read_chunks, read_table, source_name
@@ -320,11 +321,11 @@ def _write(conn: Connection, contract: Dataset, checked: Iterator[tuple[int, pd.
 
     Returns the tables the change touched (the dataset's, and customers when it gained or lost someone).
     """
-    target, stage = TABLES[contract.table], None
+    target, stage, spellings = TABLES[contract.table], None, Spellings(conn, contract.table)
     for index, valid, present in checked:
         if valid.empty:
             continue
-        frame, derived = _derive(valid, contract, present, options["scorer"], progress)
+        frame, derived = _derive(spellings.unify(valid), contract, present, options["scorer"], progress)
         report.scorer = report.scorer or (options["scorer"] if "sentiment_scorer" in derived else None)
         stage = stage if stage is not None else _stage_table(conn, target, frame.columns)
         bulk.fill(conn, stage, frame.assign(source_file=index)[[c.name for c in stage.columns]])

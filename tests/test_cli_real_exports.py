@@ -74,6 +74,11 @@ def test_an_undated_survey_imports_with_set(url, capsys):
     assert code == 1 and "--set COLUMN=VALUE" in err and "submitted_at" in err
     code, out, _ = run(capsys, *args, "--set", "submitted_at=2025-06-30")
     assert code == 0 and "12 rows read (44 responses); 44 inserted" in out
+    _, out, _ = run(capsys, "report", "--format", "json", "--database-url", url)
+    report = json.loads(out)
+    assert report["headline_metric"] == "csat"  # no NPS question: small samples are judged on CSAT answers
+    assert {row["touchpoint"]: row["csat_n"] for row in report["by_touchpoint"]} == {
+        "Ease of Online booking": 10, "Checkin service": 11, "Inflight wifi service": 11, "Cleanliness": 12}
 
 
 def test_a_bad_set_says_what_it_expects(url, capsys):

@@ -214,3 +214,21 @@ def test_the_delimiter_is_guessed_without_csv_sniffer(tmp_path, monkeypatch):
     chunk = next(read_chunks(path))
     assert list(chunk.columns[:4]) == ["ticket_id", "customer_id", "opened_at", "description"]
     assert chunk["description"].iloc[0] == comment
+
+
+def test_labels_that_differ_in_case_and_spaces_group_as_one_in_the_first_spelling(engine):
+    tickets = pd.DataFrame({"ticket_id": ["T1", "T2", "T3", "T4"], "customer_id": ["C1"] * 4,
+                            "opened_at": ["2025-01-01 09:00"] * 4, "channel": ["Email", "email ", "Chat", " EMAIL"]})
+    import_dataset(engine, "service", tickets)
+    import_dataset(engine, "service", pd.DataFrame({"ticket_id": ["T5"], "customer_id": ["C2"],
+                                                    "opened_at": ["2025-01-02 09:00"], "channel": ["CHAT"]}))
+    import_dataset(engine, "touchpoints", pd.DataFrame({"touchpoint": ["Home delivery"], "stage": ["Receive"],
+                                                        "stage_order": [3]}))
+    import_dataset(engine, "survey", pd.DataFrame({"response_id": ["R1"], "customer_id": ["C1"],
+                                                   "submitted_at": ["2025-01-03"], "touchpoint": ["home delivery "],
+                                                   "nps": [9]}))
+    with engine.connect() as conn:
+        levels = queries.ticket_service_levels(conn, Filters(), by="channel")
+        answered = conn.execute(sa.text("SELECT touchpoint FROM survey_responses")).scalar_one()
+    assert dict(zip(levels["channel"], levels["tickets"], strict=True)) == {"Chat": 2, "Email": 3}
+    assert answered == "Home delivery"  # the journey's spelling, so the answer lands on its stage
