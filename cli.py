@@ -13,10 +13,10 @@ import pandas as pd
 
 from analytics import loyalty as loyalty_kpis
 from analytics.loyalty import tier_kpis
-from analytics.metrics import headline, metrics_present
+from analytics.metrics import METRICS, headline, metrics_present, render_markdown
 from analytics.service import service_levels
 from analytics.survey import summarise
-from data_access import contracts, queries
+from data_access import contracts, reads
 from data_access.db import DatabaseError, open_database
 from data_access.export import csv_bytes
 from data_access.filters import Filters
@@ -32,9 +32,7 @@ LOYALTY_FIELDS = ["customers", "active_customers", "orders", "returns", "gross_s
                   "points_redeemed", "redemption_rate", "breakage"]
 OVERALL_LOYALTY = ["customers", "active_customers", "orders", "returns", "gross_sales", "revenue",
                    "average_order_value", "repeat_rate"]
-SERVICE_FIELDS = {"tickets": "tickets", "resolved": "resolved", "median_first_response_hours":
-                  "median_first_response_hours", "median_resolution_hours": "median_resolution_hours",
-                  "csat": "csat", "csat_n": "csat_n"}
+SERVICE_FIELDS = ["tickets", "resolved", "median_first_response_hours", "median_resolution_hours", "csat", "csat_n"]
 
 
 def _print_report(report: ImportReport, out) -> None:
@@ -50,7 +48,7 @@ def demo(args: argparse.Namespace) -> int:
     engine = open_database(args.database_url)
     if args.if_empty:
         with engine.connect() as conn:
-            if queries.data_date_range(conn) is not None:
+            if reads.status.data_date_range(conn) is not None:
                 print("The database already holds data; the demo was not loaded.")
                 return 0
     bundled = Path(generate.__file__).parent
@@ -123,20 +121,20 @@ def _records(frame: pd.DataFrame, fields: list[str]) -> list[dict]:
 def build_report(engine, filters: Filters) -> dict:
     """The numbers of the Overview: overall, per touchpoint (with stage) and per tier (with loyalty)."""
     with engine.connect() as conn:
-        span = queries.data_date_range(conn)
+        span = reads.status.data_date_range(conn)
         if span is None:
             raise ImportRejected("report", "the database holds no survey responses or orders yet; "
                                            "run `python cli.py demo` or import your data first.")
         filters = filters.within(*span)
-        totals = queries.survey_counts(conn, filters)
+        totals = reads.survey.counts.on(conn, filters)
         shown = headline(metrics_present(summarise(totals).iloc[0]))  # small samples judged on this metric
         overall = summarise(totals, metric=shown)
-        touchpoints = summarise(queries.survey_counts(conn, filters, by=("stage_order", "stage", "touchpoint")),
+        touchpoints = summarise(reads.survey.counts.on(conn, filters, by=("stage_order", "stage", "touchpoint")),
                                 metric=shown)
-        tiers = summarise(queries.survey_counts(conn, filters, by=("tier",)), metric=shown)
-        loyalty_sums = queries.loyalty_by_tier(conn, filters)
-        service = service_levels(queries.ticket_service_levels(conn, filters, by=None)).iloc[0]
-        scorers = queries.sentiment_scorers(conn)
+        tiers = summarise(reads.survey.counts.on(conn, filters, by=("tier",)), metric=shown)
+        loyalty_sums = reads.loyalty.by_tier.on(conn, filters)
+        service = service_levels(reads.service.service_levels.on(conn, filters, by=None)).to_dict("records")[0]
+        scorers = reads.status.sentiment_scorers(conn)
     loyalty = tier_kpis(loyalty_sums)
     everyone = loyalty_kpis.overall(loyalty_sums)
     by_tier = tiers[["tier", *SURVEY_FIELDS]].merge(loyalty[["tier", *LOYALTY_FIELDS]], on="tier", how="outer")
@@ -153,30 +151,40 @@ def build_report(engine, filters: Filters) -> dict:
         "by_touchpoint": _records(touchpoints, ["stage_order", "stage", "touchpoint", "n", *SURVEY_FIELDS]),
         "by_tier": _records(by_tier, ["tier", "n", *SURVEY_FIELDS, *LOYALTY_FIELDS]),
         "loyalty": {field: _clean(everyone[field]) for field in OVERALL_LOYALTY},
-        "service": {key: _clean(service[field]) for key, field in SERVICE_FIELDS.items()},
+        "service": {field: _clean(service[field]) for field in SERVICE_FIELDS},
     }
 
 
-def _fmt(value, digits: int = 1) -> str:
+TEXT_COLUMNS = ("stage", "touchpoint", "tier")
+TOUCHPOINT_COLUMNS = ["stage", "touchpoint", "n", "nps", "nps_margin", "csat", "ces", "sentiment"]
+TIER_COLUMNS = ["tier", "n", "nps", "nps_margin", "active_customers", "orders_per_customer", "average_order_value",
+                "repeat_rate", "retention", "redemption_rate"]
+SERVICE_METRICS = {"csat": "ticket_csat"}  # service report keys that name another registry metric
+
+
+def _header(key: str, names: dict[str, str] | None = None) -> str:
+    """A column's heading: the registry's label for a metric, ± for a margin, the name for the rest."""
+    metric = METRICS.get((names or {}).get(key, key))
+    if metric:
+        return metric.label
+    return "±" if key.endswith("_margin") else f"n ({key[:-2]})" if key.endswith("_n") else key.replace("_", " ")
+
+
+def _fmt(value, key: str, names: dict[str, str] | None = None) -> str:
+    """A value in the registry's format for its metric (margins as the NPS margin, counts with separators)."""
     if value is None:
         return "–"
-    return f"{value:,.{digits}f}" if isinstance(value, float) else str(value)
+    metric = METRICS.get((names or {}).get(key, key))
+    number_format = metric.number_format if metric else METRICS["nps"].margin_format if key.endswith("_margin") \
+        else "{:,}" if isinstance(value, int) else "{}"
+    return number_format.format(value)
 
 
-TEXT_COLUMNS = ("stage", "touchpoint", "tier")
-TOUCHPOINT_COLUMNS = [("stage", "stage", 0), ("touchpoint", "touchpoint", 0), ("n", "n", 0), ("NPS", "nps", 1),
-                      ("±", "nps_margin", 1), ("CSAT %", "csat", 1), ("CES", "ces", 2), ("sentiment", "sentiment", 2)]
-TIER_COLUMNS = [("tier", "tier", 0), ("n", "n", 0), ("NPS", "nps", 1), ("±", "nps_margin", 1),
-                ("active customers", "active_customers", 0), ("orders/customer", "orders_per_customer", 2),
-                ("AOV", "average_order_value", 2), ("repeat %", "repeat_rate", 1), ("retention %", "retention", 1),
-                ("redemption %", "redemption_rate", 1)]
-
-
-def _table(rows: list[dict], columns: list[tuple[str, str, int]]) -> list[str]:
-    lines = ["| " + " | ".join(h for h, _, _ in columns) + " |",
-             "| " + " | ".join("---" if k in TEXT_COLUMNS else "--:" for _, k, _ in columns) + " |"]
+def _table(rows: list[dict], columns: list[str]) -> list[str]:
+    lines = ["| " + " | ".join(_header(k) for k in columns) + " |",
+             "| " + " | ".join("---" if k in TEXT_COLUMNS else "--:" for k in columns) + " |"]
     for row in rows:
-        cells = [_fmt(row[k], d) + (" (low n)" if k == "touchpoint" and row["low_n"] else "") for _, k, d in columns]
+        cells = [_fmt(row[k], k) + (" (low n)" if k == "touchpoint" and row["low_n"] else "") for k in columns]
         lines.append("| " + " | ".join(cells) + " |")
     return lines
 
@@ -184,30 +192,21 @@ def _table(rows: list[dict], columns: list[tuple[str, str, int]]) -> list[str]:
 def to_markdown(report: dict) -> str:
     """The report as Markdown tables a person can paste into a ticket or an e-mail."""
     o = report["overall"]
+    headline = ", ".join(f"{METRICS[k].name} {_fmt(o[k], k)}" + (f" ± {_fmt(o['nps_margin'], 'nps_margin')}"
+                                                                  if k == "nps" else "")
+                         for k in ("nps", "csat", "ces", "sentiment"))
     lines = [f"# CX report {report['period']['from']} to {report['period']['to']}", "",
-             f"NPS {_fmt(o['nps'])} ± {_fmt(o['nps_margin'])} (n = {o['n']}), CSAT {_fmt(o['csat'])}%, "
-             f"CES {_fmt(o['ces'], 2)}, sentiment {_fmt(o['sentiment'], 2)} "
-             f"(scorer: {report['sentiment_scorer']})", "", "## By touchpoint", "",
+             f"{headline} (n = {o['n']}; scorer: {report['sentiment_scorer']})", "", "## By touchpoint", "",
              *_table(report["by_touchpoint"], TOUCHPOINT_COLUMNS), "", "## By tier", "",
              *_table(report["by_tier"], TIER_COLUMNS), "", "## Loyalty, all customers", "",
-             *_block(report["loyalty"], LOYALTY_LABELS), "", "## Service", "",
-             *_block(report["service"], SERVICE_LABELS)]
+             *_block(report["loyalty"]), "", "## Service", "", *_block(report["service"], SERVICE_METRICS)]
     return "\n".join(lines) + "\n"
 
 
-LOYALTY_LABELS = [("customers", "customers", 0), ("active customers", "active_customers", 0), ("orders", "orders", 0),
-                  ("returns", "returns", 0), ("gross sales", "gross_sales", 2), ("revenue (net)", "revenue", 2),
-                  ("average order value", "average_order_value", 2), ("repeat rate %", "repeat_rate", 1)]
-SERVICE_LABELS = [("tickets", "tickets", 0), ("resolved", "resolved", 0),
-                  ("median hours to first response", "median_first_response_hours", 1),
-                  ("median hours to resolution", "median_resolution_hours", 1), ("ticket CSAT %", "csat", 1),
-                  ("ticket ratings", "csat_n", 0)]
-
-
-def _block(values: dict, labels: list[tuple[str, str, int]]) -> list[str]:
-    """One block of overall figures as a two-column table."""
-    return ["| measure | value |", "| --- | --: |", *(f"| {label} | {_fmt(values[key], digits)} |"
-                                                    for label, key, digits in labels)]
+def _block(values: dict, names: dict[str, str] | None = None) -> list[str]:
+    """One block of overall figures as a two-column table, labelled and formatted by the registry."""
+    return ["| measure | value |", "| --- | --: |", *(f"| {_header(key, names)} | {_fmt(value, key, names)} |"
+                                                    for key, value in values.items())]
 
 
 def report(args: argparse.Namespace) -> int:
@@ -215,6 +214,12 @@ def report(args: argparse.Namespace) -> int:
     filters = Filters(start=args.date_from, end=args.date_to, tiers=tuple(args.tier or ()))
     result = build_report(open_database(args.database_url), filters)
     print(json.dumps(result, indent=2) if args.format == "json" else to_markdown(result))
+    return 0
+
+
+def metrics(_: argparse.Namespace) -> int:
+    """Print the metric registry and thresholds as the generated part of docs/metrics.md."""
+    print(render_markdown(), end="")
     return 0
 
 
@@ -263,6 +268,9 @@ def parser() -> argparse.ArgumentParser:
 
     listed = commands.add_parser("presets", parents=[common], help="list the mapping presets for common exports")
     listed.set_defaults(run=list_presets)
+
+    defined = commands.add_parser("metrics", parents=[common], help="print the metric registry as Markdown")
+    defined.set_defaults(run=metrics)
 
     doc = commands.add_parser("contract", parents=[common], help="print the data contract as Markdown")
     doc.set_defaults(run=contract)

@@ -13,7 +13,7 @@ from collections.abc import Collection
 import pandas as pd
 
 from analytics.metrics import METRICS
-from analytics.significance import MIN_N
+from analytics.settings import MIN_N
 
 QUADRANTS = {
     (True, False): "Fix first",  # (high impact, high performance)

@@ -7,7 +7,7 @@ from collections.abc import Callable
 import pandas as pd
 
 from analytics.metrics import HEADLINE, METRICS
-from analytics.significance import MIN_N
+from analytics.settings import MIN_N
 
 JOURNEY_METRICS = {  # metric -> (column in a summarised frame, label, number format)
     **{key: (METRICS[key].key, METRICS[key].label, METRICS[key].number_format) for key in HEADLINE},

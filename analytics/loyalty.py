@@ -6,26 +6,6 @@ import pandas as pd
 
 from analytics.ratios import ratio
 
-DEFINITIONS: dict[str, str] = {
-    "customers": "Customers in the tier (current tier), including customers known only from their surveys, "
-                 "tickets or orders (no tier).",
-    "active_customers": "Customers with at least one purchase order (amount > 0) in the period.",
-    "orders": "Purchase orders (amount > 0) in the period; returns and cancellations are counted apart.",
-    "returns": "Returns and cancellations (amount < 0) in the period.",
-    "gross_sales": "Sum of purchase orders in the period.",
-    "orders_per_customer": "Purchase orders in the period per active customer.",
-    "average_order_value": "Gross sales / purchase orders in the period.",
-    "revenue": "Net revenue: gross sales plus returns (negative amounts) in the period.",
-    "repeat_rate": "Share of active customers with 2 or more purchase orders in the period, in %.",
-    "retention": "Share of the previous period's buyers (a purchase order then) who bought again in this period, "
-                 "in %.",
-    "points_earned": "Loyalty points earned with orders in the period.",
-    "points_redeemed": "Loyalty points spent on orders in the period.",
-    "redemption_rate": "Points redeemed / points earned in the period, in %.",
-    "breakage": "Share of points earned in the period by members who redeemed nothing in the period, in % "
-                "(points at risk of never being redeemed).",
-}
-
 
 def tier_kpis(sums: pd.DataFrame) -> pd.DataFrame:
     """Rates per tier from customers, active, orders, gross sales, revenue, repeat and retained buyers, points."""

@@ -8,10 +8,9 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from analytics.significance import MIN_N, UNKNOWN, Z95, Difference, z_test
+from analytics.settings import ALPHA, DETRACTOR_UP_TO, MIN_N, PROMOTER_FROM
+from analytics.significance import UNKNOWN, Z95, Difference, z_test
 
-PROMOTER_FROM = 9  # 9-10
-DETRACTOR_UP_TO = 6  # 0-6; 7-8 are passives
 NPS_GROUPS = ("Promoter", "Passive", "Detractor")
 
 
@@ -36,21 +35,28 @@ class Nps:
         return self.margin / Z95
 
 
-def nps(promoters: int, passives: int, detractors: int, min_n: int = MIN_N) -> Nps:
-    """NPS and its 95% margin of error.
+def score_and_margin(promoters, detractors, n):
+    """NPS and its 95% margin from counts, for numbers or whole columns alike (NaN without answers).
 
     Each answer scores +1 (promoter), 0 (passive) or −1 (detractor); NPS is their mean ×100, so its
     per-respondent variance is (pP + pD) − (pP − pD)² and SE = sqrt(variance / n).
     """
+    with np.errstate(invalid="ignore", divide="ignore"):
+        p_pro, p_det = np.divide(promoters, n), np.divide(detractors, n)
+        variance = (p_pro + p_det) - (p_pro - p_det) ** 2
+        return 100 * (p_pro - p_det), 100 * Z95 * np.sqrt(variance / n)
+
+
+def nps(promoters: int, passives: int, detractors: int, min_n: int = MIN_N) -> Nps:
+    """NPS and its 95% margin of error (score_and_margin), with the small-sample flag."""
     n = promoters + passives + detractors
     if n == 0:
         return Nps(float("nan"), float("nan"), 0, True)
-    p_pro, p_det = promoters / n, detractors / n
-    variance = (p_pro + p_det) - (p_pro - p_det) ** 2
-    return Nps(100 * (p_pro - p_det), 100 * Z95 * math.sqrt(variance / n), n, n < min_n)
+    score, margin = score_and_margin(float(promoters), float(detractors), float(n))
+    return Nps(float(score), float(margin), n, n < min_n)
 
 
-def difference(a: Nps, b: Nps, alpha: float = 0.05) -> Difference:
+def difference(a: Nps, b: Nps, alpha: float = ALPHA) -> Difference:
     """Two independent groups or periods: z = (A − B) / sqrt(SE_A² + SE_B²).
 
     Never significant when either side has fewer than the minimum answers.
@@ -65,11 +71,7 @@ def add_nps(frame: pd.DataFrame, min_n: int = MIN_N) -> pd.DataFrame:
     out = frame.copy()
     pro, pas, det = (out[c].fillna(0).astype("float64") for c in ("promoters", "passives", "detractors"))
     n = pro + pas + det
-    with np.errstate(invalid="ignore", divide="ignore"):
-        p_pro, p_det = pro / n, det / n
-        variance = (p_pro + p_det) - (p_pro - p_det) ** 2
-        out["nps"] = 100 * (p_pro - p_det)
-        out["nps_margin"] = 100 * Z95 * np.sqrt(variance / n)
+    out["nps"], out["nps_margin"] = score_and_margin(pro, det, n)
     out["nps_n"] = n.astype("int64")
     out["low_n"] = n < min_n
     return out

@@ -21,7 +21,6 @@ import pandas as pd
 Score = tuple[float, float | None]  # (polarity -1..1, subjectivity 0..1 or None)
 Progress = Callable[[int, int], None]
 
-NEGATIVE_BELOW = -0.05  # polarity under this counts as a negative comment
 BATCH = 2_000
 PARALLEL_FROM = 40_000  # distinct texts; below this, starting worker processes costs more than it saves
 

@@ -9,14 +9,6 @@ import pandas as pd
 from analytics.nps import add_nps
 from analytics.ratios import ratio
 
-DEFINITIONS = {
-    "median_first_response_hours": "Median hours from opening to the first agent response.",
-    "median_resolution_hours": "Median hours from opening to resolution (resolved tickets).",
-    "slow_share": "Share of resolved tickets that took more than 72 hours, in %.",
-    "csat": "Ticket CSAT: share of 4 and 5 on the 1-5 ticket rating, in %.",
-    "backlog": "Tickets opened by a month's end and not resolved by then.",
-}
-
 
 def service_levels(levels: pd.DataFrame) -> pd.DataFrame:
     """Adds ticket CSAT % and the share of slow tickets among resolved ones."""

@@ -5,8 +5,9 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
+from analytics.settings import ALPHA, MIN_N
+
 Z95 = 1.959963984540054
-MIN_N = 30  # below this many answers a group is shown greyed out, never ranked nor called significant
 
 
 @dataclass(frozen=True)
@@ -23,7 +24,7 @@ class Difference:
 UNKNOWN = Difference(float("nan"), float("nan"), float("nan"), float("nan"), False)
 
 
-def z_test(delta: float, standard_error: float, small_sample: bool, alpha: float = 0.05) -> Difference:
+def z_test(delta: float, standard_error: float, small_sample: bool, alpha: float = ALPHA) -> Difference:
     """Two-sided z-test of delta against 0; never significant on a small sample."""
     if math.isnan(delta) or math.isnan(standard_error):
         return UNKNOWN

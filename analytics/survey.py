@@ -6,19 +6,10 @@ import numpy as np
 import pandas as pd
 
 from analytics.metrics import METRICS
-from analytics.nps import MIN_N, add_nps
+from analytics.nps import add_nps
 from analytics.ratios import ratio
+from analytics.settings import MIN_N
 from analytics.significance import Z95
-
-DEFINITIONS: dict[str, str] = {
-    "nps": "Net Promoter Score: % promoters (9-10) − % detractors (0-6) on 'How likely are you to recommend us?', "
-           "−100 to +100, shown ± its 95% margin of error.",
-    "csat": "CSAT: share of 4 and 5 answers on the 1-5 satisfaction question, in %.",
-    "ces": "Customer Effort Score: mean of the 1-7 'easy to deal with' answer (7 = very easy).",
-    "sentiment": "Sentiment: mean comment polarity from −1 (negative) to +1 (positive), scored once at import.",
-    "negative_share": "Share of comments with polarity below −0.05, in %.",
-    "low_n": f"Fewer than {MIN_N} answers to the metric shown: shown greyed, not ranked.",
-}
 
 
 def _share_margin(hits: pd.Series, n: pd.Series) -> pd.Series:

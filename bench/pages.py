@@ -2,7 +2,7 @@
 page's queries alone and the same SQL on the engine's own driver.
 
 Runs as its own process (`python -m bench.pages --url URL`), so its peak RSS is the app process's while
-every page is visited. The page's queries are recorded while the pages run cold (each `cache.read` that
+every page is visited. The page's queries are recorded while the pages run cold (each registered read that
 reached the database) and replayed three ways: as the app runs them (a connection per read, SQLAlchemy
 Core, a DataFrame), the same reads on one connection, and the SQL SQLAlchemy sent, captured at the
 cursor, on the driver's connection (DuckDB's or psycopg's) with the driver's own fetch.
@@ -34,10 +34,10 @@ def available_pages() -> list[tuple[str, str]]:
 
 @contextmanager
 def recording(calls: list[Call]):
-    """Record every named read that reaches the database (cache misses) while the block runs."""
-    from data_access import cache
+    """Record every registered read that reaches the database (cache misses) while the block runs."""
+    from data_access.reads import READS
 
-    originals = dict(cache.READS)
+    originals = {name: read.fn for name, read in READS.items()}
 
     def wrap(name: str, read: Callable) -> Callable:
         def recorded(conn, *args, **kwargs):
@@ -45,11 +45,13 @@ def recording(calls: list[Call]):
             return read(conn, *args, **kwargs)
         return recorded
 
-    cache.READS.update({name: wrap(name, read) for name, read in originals.items()})
+    for name, read in READS.items():
+        read.fn = wrap(name, originals[name])
     try:
         yield
     finally:
-        cache.READS.update(originals)
+        for name, read in READS.items():
+            read.fn = originals[name]
 
 
 def _errors(at) -> list[str]:
@@ -104,23 +106,24 @@ def capturing(engine: sa.Engine, statements: list[tuple[str, Any]]):
 
 def _app_reads(engine: sa.Engine, calls: list[Call]) -> list[float]:
     """As data_access.cache runs them (cache.run_read: on DuckDB, the connection shared by close reads)."""
-    from data_access.cache import READS, run_read
+    from data_access.cache import run_read
+    from data_access.reads import READS
 
     seconds = []
     for name, args, kwargs in calls:
         def read(name=name, args=args, kwargs=kwargs):
-            return run_read(engine, lambda conn: READS[name](conn, *args, **kwargs))
+            return run_read(engine, lambda conn: READS[name].on(conn, *args, **kwargs))
         seconds.append(timed(read)[0])
     return seconds
 
 
 def _one_connection(engine: sa.Engine, calls: list[Call]) -> float:
-    from data_access.cache import READS
+    from data_access.reads import READS
 
     def reads():
         with engine.connect() as conn:
             for name, args, kwargs in calls:
-                READS[name](conn, *args, **kwargs)
+                READS[name].on(conn, *args, **kwargs)
     return timed(reads)[0]
 
 

@@ -23,9 +23,10 @@ from sqlalchemy.engine import make_url
 from analytics import loyalty
 from analytics.survey import summarise
 from bench.common import current_rss_mb, emit, peak_rss_mb, timed
-from data_access import queries
 from data_access.db import create_engine
 from data_access.filters import NO_TIER, Filters
+from data_access.reads import loyalty as loyalty_reads
+from data_access.reads import survey
 
 SURVEY_KPIS = ("nps", "nps_margin", "csat", "ces", "sentiment", "negative_share", "responses")
 LOYALTY_KPIS = ("customers", "active_customers", "orders", "revenue", "orders_per_customer", "average_order_value",
@@ -69,7 +70,7 @@ def _tier_in(tier: pd.Series, filters: Filters) -> pd.Series:
 
 
 def survey_counts(survey: pd.DataFrame, filters: Filters, by: tuple[str, ...] = ()) -> pd.DataFrame:
-    """The counts queries.survey_counts returns, from the rows in memory."""
+    """The counts reads.survey.counts returns, from the rows in memory."""
     rows = survey.loc[_between(survey["submitted_at"], filters) & _tier_in(survey["tier"], filters)]
     nps, csat, ces, sentiment = (rows[c].astype("float64") for c in ("nps", "csat", "ces", "sentiment"))
     counts = pd.DataFrame({
@@ -95,7 +96,7 @@ def _orders_per_customer(orders: pd.DataFrame, filters: Filters) -> pd.DataFrame
 
 
 def loyalty_by_tier(customers: pd.DataFrame, orders: pd.DataFrame, filters: Filters) -> pd.DataFrame:
-    """The sums queries.loyalty_by_tier returns, from the rows in memory."""
+    """The sums reads.loyalty.by_tier returns, from the rows in memory."""
     people = customers.loc[(customers["joined_at"] <= pd.Timestamp(filters.end))
                            & _tier_in(customers["tier"], filters), ["customer_id", "tier"]]
     current = _orders_per_customer(orders, filters)
@@ -114,7 +115,7 @@ def loyalty_by_tier(customers: pd.DataFrame, orders: pd.DataFrame, filters: Filt
 
 
 class PandasSource:
-    """Reads answer the same questions as data_access.queries, over frames held in memory."""
+    """Reads answer the same questions as data_access.reads, over frames held in memory."""
 
     def __init__(self, url: str):
         self.data = read_all(url)
@@ -138,10 +139,10 @@ class EngineSource:
         return run_read(self.engine, lambda conn: query(conn, *args, **kwargs))
 
     def survey_counts(self, filters: Filters, by: tuple[str, ...] = ()) -> pd.DataFrame:
-        return self._read(queries.survey_counts, filters, by=by)
+        return self._read(survey.counts.on, filters, by=by)
 
     def loyalty_by_tier(self, filters: Filters) -> pd.DataFrame:
-        return self._read(queries.loyalty_by_tier, filters)
+        return self._read(loyalty_reads.by_tier.on, filters)
 
 
 # The KPIs both ways compute -------------------------------------------------------------------------------

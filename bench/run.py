@@ -26,8 +26,8 @@ KPI_SETS = ("overview", "loyalty")
 
 def _holds_data(url: str) -> bool:
     """Whether there is a database at url with the app's tables and some data in them (for --skip-load)."""
-    from data_access import queries
     from data_access.db import DatabaseError, create_engine
+    from data_access.reads import status
 
     parsed = make_url(url)
     if parsed.get_backend_name() == "duckdb" and not Path(parsed.database).exists():
@@ -35,7 +35,7 @@ def _holds_data(url: str) -> bool:
     try:
         engine = create_engine(url)
         with engine.connect() as conn:
-            return queries.data_date_range(conn) is not None
+            return status.data_date_range(conn) is not None
     except (DatabaseError, SQLAlchemyError):
         return False
     finally:
@@ -46,13 +46,13 @@ def _holds_data(url: str) -> bool:
 def default_period(url: str) -> tuple[tuple[str, str], tuple[str, str]]:
     """The app's default view (its period preset over the data's dates) and its comparison period, as ISO dates."""
     from components.filters import DEFAULT_PRESET, preset_dates
-    from data_access import queries
     from data_access.db import create_engine
     from data_access.filters import Filters
+    from data_access.reads import status
 
     engine = create_engine(url)
     with engine.connect() as conn:
-        span = queries.data_date_range(conn)
+        span = status.data_date_range(conn)
     engine.dispose()
     filters = Filters(*preset_dates(DEFAULT_PRESET, *span))
     comparison = filters.previous_period()

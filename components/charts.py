@@ -80,7 +80,7 @@ def metric_trend(frame: pd.DataFrame, metric: Metric, title: str, subtitle: str,
         fig.add_vrect(x0=highlight[0], x1=highlight[1], fillcolor="rgba(240,180,60,0.12)", line_width=0,
                       annotation_text="selected period", annotation_position="top left")
     pad = (top - bottom) / 20
-    fig.update_yaxes(title=metric.label, range=[max(bottom, lower.min() - pad), min(top, upper.max() + pad)])
+    fig.update_yaxes(title=metric.unit_label, range=[max(bottom, lower.min() - pad), min(top, upper.max() + pad)])
     fig.update_xaxes(dtick="M2", tickformat="%b %Y")
     return style(fig, title, subtitle)
 
@@ -109,7 +109,7 @@ def metric_bars(frame: pd.DataFrame, category: str, metric: Metric, title: str, 
     span = max((metric.bounds[1] - metric.bounds[0]) / 20, float((values.abs() + margins).max()))
     low, high = min(0.0, float((values - margins).min())), max(0.0, float((values + margins).max()))
     shown = [low - (span * 1.2 if low < 0 else span * 0.05), high + span * 1.2]
-    fig.update_xaxes(title=f"{metric.label} (whiskers: 95% margin of error)", range=shown,
+    fig.update_xaxes(title=f"{metric.unit_label} (whiskers: 95% margin of error)", range=shown,
                      tickvals=_ticks_on_scale(metric, *shown))
     fig.add_vline(x=0, line=dict(color="#9AA5B1", width=1))
     return style(fig, title, subtitle, height=150 + 52 * len(data))
@@ -196,7 +196,7 @@ def emotion_curve(stages: pd.DataFrame, metrics: tuple[Metric, ...], title: str,
         axis_range = [max(bottom, float((data[shown.key] - margins).min()) - pad),
                       min(top, float((data[shown.key] + margins).max()) + pad)]
     style(fig, title, subtitle, height=400)
-    fig.update_layout(yaxis=dict(title=shown.label, range=axis_range),
+    fig.update_layout(yaxis=dict(title=shown.unit_label, range=axis_range),
                       legend=dict(orientation="h", yanchor="top", y=-0.25, xanchor="left", x=0))
     return fig
 
@@ -242,7 +242,7 @@ def dumbbell(changes: pd.DataFrame, key: str, first: str, second: str, metric: M
                              y=changes[key], mode="text", text=[f"   {t}" for t in labels], showlegend=False,
                              textposition="middle right", hoverinfo="skip", cliponaxis=False))
     fig.update_yaxes(autorange="reversed")
-    fig.update_xaxes(title=f"{metric.label}   (* = difference beyond the 95% margin)")
+    fig.update_xaxes(title=f"{metric.unit_label}   (* = difference beyond the 95% margin)")
     return style(fig, title, subtitle, height=150 + 36 * len(changes))
 
 

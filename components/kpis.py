@@ -34,10 +34,11 @@ def kpi_card(kpi: KpiValue, comparison: str) -> None:
     """One card; the definition, n and test are one hover away."""
     value = _formatted(kpi.value, kpi.spec.number_format)
     if kpi.margin is not None:
-        value += f" ± {kpi.margin:.0f}"
+        value += " ± " + kpi.spec.margin_format.format(kpi.margin)
     details = [kpi.spec.definition, f"Change against the {comparison}."]
     if kpi.n is not None:
-        details.append(f"n = {kpi.n:,}" + (" (small sample)" if kpi.n < 30 else ""))
+        small = kpi.spec.min_n is not None and kpi.n < kpi.spec.min_n
+        details.append(f"n = {kpi.n:,}" + (" (small sample)" if small else ""))
     if kpi.change is not None and not math.isnan(kpi.change.delta):
         details.append(f"Change {kpi.change.delta:+.2f} ± {kpi.change.margin:.2f} (95%), p = {kpi.change.p_value:.3f}")
     st.metric(kpi.spec.label, value, delta=_delta_text(kpi), help="\n\n".join(details), border=True,

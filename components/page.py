@@ -11,7 +11,7 @@ import streamlit as st
 from analytics.metrics import METRICS, Metric, headline, metrics_present, missing_note
 from analytics.survey import summarise
 from components.filters import View, sidebar_filters, view_to_params
-from data_access import cache
+from data_access import cache, reads
 from data_access.db import DatabaseError
 from data_access.filters import Filters
 
@@ -79,7 +79,7 @@ class Page:
     @property
     def metrics(self) -> tuple[str, ...]:
         """The survey metrics the data holds (all of it, not only this view), so pages show what it has."""
-        return metrics_present(summarise(cache.read("survey_counts", Filters())).iloc[0])
+        return metrics_present(summarise(reads.survey.counts(Filters())).iloc[0])
 
     @property
     def metric(self) -> Metric:

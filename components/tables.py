@@ -5,20 +5,13 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from analytics.metrics import METRICS, SURVEY_METRICS
 from data_access.export import csv_bytes
 
-LABELS = {  # how KPI columns read in tables: (label, number format)
-    "nps": ("NPS", "%+.0f"), "nps_margin": ("± margin", "%.1f"), "nps_n": ("n (NPS)", "%d"),
-    "csat": ("CSAT %", "%.1f"), "ces": ("CES", "%.2f"), "sentiment": ("Sentiment", "%+.2f"),
-    "negative_share": ("Negative comments %", "%.0f"), "responses": ("Responses", "%d"),
-    "customers": ("Customers", "%d"), "active_customers": ("Active customers", "%d"),
-    "orders_per_customer": ("Orders per active customer", "%.2f"), "average_order_value": ("AOV", "%.2f"),
-    "revenue": ("Revenue", "%.0f"), "repeat_rate": ("Repeat-purchase %", "%.1f"), "retention": ("Retention %", "%.1f"),
-    "points_earned": ("Points earned", "%d"), "points_redeemed": ("Points redeemed", "%d"),
-    "redemption_rate": ("Redemption %", "%.1f"), "breakage": ("Breakage %", "%.1f"),
-    "tickets": ("Tickets", "%d"), "resolved": ("Resolved", "%d"), "csat_n": ("n (CSAT)", "%d"),
-    "median_first_response_hours": ("Median hours to first response", "%.1f"),
-    "median_resolution_hours": ("Median hours to resolution", "%.1f"), "slow_share": ("Over 72 h %", "%.1f"),
+LABELS = {  # how metric columns read in tables, from the one registry: (label, number format)
+    **{metric.key: (metric.unit_label, metric.table_format) for metric in METRICS.values()},
+    **{metric.margin_column: (f"± {metric.name} margin", "%.1f") for metric in SURVEY_METRICS.values()},
+    **{metric.n_column: (f"n ({metric.name})", "%d") for metric in SURVEY_METRICS.values()},
 }
 
 

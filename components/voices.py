@@ -11,7 +11,8 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from analytics.nps import nps_group
-from analytics.sentiment import NEGATIVE_BELOW, SCORERS
+from analytics.sentiment import SCORERS
+from analytics.settings import NEGATIVE_BELOW, POSITIVE_ABOVE
 from analytics.terms import terms_by_band
 from components.theme import NEGATIVE, NPS_GROUP_COLOURS, POSITIVE, TEXT, empty_figure, style
 from data_access.export import csv_bytes
@@ -53,7 +54,7 @@ def term_bars(terms: pd.DataFrame, title: str, subtitle: str) -> go.Figure:
 def _sentiment_colour(value: float) -> str:
     if pd.isna(value):
         return ""
-    colour = NEGATIVE if value < NEGATIVE_BELOW else POSITIVE if value > -NEGATIVE_BELOW else TEXT
+    colour = NEGATIVE if value < NEGATIVE_BELOW else POSITIVE if value > POSITIVE_ABOVE else TEXT
     return f"color: {colour}; font-weight: 600"
 
 
@@ -108,7 +109,7 @@ def scorer_note(scorers: list[str], accuracy: dict[str, float | None] | None = N
                       + _accuracy(accuracy.get(name)) for name in scorers)
     mixed = "Different imports used different scorers: " if len(scorers) > 1 else ""
     return (f"Sentiment scored once at import by: {mixed}{named} Polarity runs from −1 to +1: below "
-            f"{NEGATIVE_BELOW} counts as negative, above {-NEGATIVE_BELOW} as positive, in between as neutral.")
+            f"{NEGATIVE_BELOW} counts as negative, above {POSITIVE_ABOVE} as positive, in between as neutral.")
 
 
 @st.cache_data(show_spinner=False, max_entries=64)

@@ -1,6 +1,7 @@
-"""The app's door to the database: one engine per process, results cached by query, filters and data version.
+"""The app's door to the database: one engine per process, results cached by read, arguments and data version.
 
-The only module in data_access that imports Streamlit.
+The only module in data_access that imports Streamlit. Pages call typed reads (`reads.survey.counts(filters)`);
+each runs here, through `run`: one cache, one shared connection, one translation of driver errors.
 """
 
 from __future__ import annotations
@@ -9,7 +10,7 @@ import atexit
 import threading
 import time
 from collections.abc import Callable
-from typing import Any
+from typing import Any, ParamSpec, TypeVar
 
 import pandas as pd
 import sqlalchemy as sa
@@ -17,39 +18,19 @@ import streamlit as st
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.pool import NullPool
 
-from data_access import comments, queries
 from data_access.db import DatabaseError, explain, open_database
 from data_access.loaders import ImportReport, import_dataset, remove_dataset
+from data_access.reads import READS, Read
+from data_access.reads import status as status_reads
 from data_access.settings import database_url, read_only
-
-# The reads pages may ask for by name: an allow-list, so a page never reaches arbitrary code or SQL.
-READS: dict[str, Callable[..., Any]] = {
-    "survey_counts": queries.survey_counts,
-    "loyalty_by_tier": queries.loyalty_by_tier,
-    "tier_migration": queries.tier_migration,
-    "ticket_outcomes": queries.ticket_outcomes,
-    "nps_group_outcomes": queries.nps_group_outcomes,
-    "points_by_month": queries.points_by_month,
-    "journey_paths": queries.journey_paths,
-    "touchpoint_drivers": queries.touchpoint_drivers,
-    "touchpoints_per_customer": queries.touchpoints_per_customer,
-    "tickets_by_month": queries.tickets_by_month,
-    "ticket_service_levels": queries.ticket_service_levels,
-    "backlog_by_month": queries.backlog_by_month,
-    "journey_stages": queries.journey_stages,
-    "comments": comments.comments,
-    "comment_count": comments.comment_count,
-    "comments_by_touchpoint": comments.comments_by_touchpoint,
-    "comment_sample": comments.comment_sample,
-    "touchpoint_stages": comments.touchpoint_stages,
-}
-
 
 IDLE_SECONDS = 2.0  # an embedded file stays open this long after the last read; then its lock is free again
 # DuckDB's buffer cache while the app reads: without a cap it keeps every block the pages scanned, and the app
 # process passed 600 MB at scale 1m; capped, cold pages stayed as fast (bench/README.md, fix 13). Imports
 # close the reading connection first, so they run uncapped.
 READ_MEMORY_LIMIT = "256MB"
+P = ParamSpec("P")
+R = TypeVar("R")
 
 
 class SharedConnection:
@@ -146,28 +127,31 @@ def data_version() -> int:
     """
     if read_only():
         return int(time.time() // READ_ONLY_REFRESH_SECONDS)
-    return _with_connection(queries.data_version)
+    return _with_connection(status_reads.data_version)
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
 def status(version: int) -> dict[str, Any]:
     """Date range, filter options, last import and scorer: what the page frame needs."""
     def read(conn: Connection) -> dict[str, Any]:
-        return {"span": queries.data_date_range(conn), "options": queries.filter_options(conn),
-                "last_import": None if read_only() else queries.last_import(conn),
-                "scorers": queries.sentiment_scorers(conn)}
+        return {"span": status_reads.data_date_range(conn), "options": status_reads.filter_options(conn),
+                "last_import": None if read_only() else status_reads.last_import(conn),
+                "scorers": status_reads.sentiment_scorers(conn)}
     return _with_connection(read)
 
 
 @st.cache_data(show_spinner=False, max_entries=512)
-def _cached_read(name: str, version: int, args: tuple, kwargs: tuple) -> pd.DataFrame:
-    return _with_connection(lambda conn: READS[name](conn, *args, **dict(kwargs)))
+def _cached_read(name: str, version: int, args: tuple, kwargs: tuple) -> Any:
+    return _with_connection(lambda conn: READS[name].on(conn, *args, **dict(kwargs)))
 
 
-def read(name: str, *args: Any, **kwargs: Any) -> pd.DataFrame:
-    """A named query's result, cached until the data version changes; a failure stops the page with a message."""
+def run(read: Read[P, R], *args: P.args, **kwargs: P.kwargs) -> R:
+    """A read's result, cached until the data version changes; a failure stops the page with a message.
+
+    What calling a read does (`reads.survey.counts(filters)`); only registered reads run, looked up by name.
+    """
     try:
-        return _cached_read(name, data_version(), args, tuple(sorted(kwargs.items())))
+        return _cached_read(read.name, data_version(), args, tuple(sorted(kwargs.items())))
     except DatabaseError as error:
         st.error(f"**The data could not be read.** {error}")
         st.stop()
@@ -176,8 +160,8 @@ def read(name: str, *args: Any, **kwargs: Any) -> pd.DataFrame:
 @st.cache_data(show_spinner=False, max_entries=16)
 def health(version: int) -> tuple[pd.DataFrame, dict[str, int]]:
     """The data health panel's figures."""
-    return _with_connection(lambda conn: (queries.data_health(conn, with_imports=not read_only()),
-                                          queries.data_checks(conn, with_origin=not read_only())))
+    return _with_connection(lambda conn: (status_reads.data_health(conn, with_imports=not read_only()),
+                                          status_reads.data_checks(conn, with_origin=not read_only())))
 
 
 def writable() -> bool:

@@ -16,7 +16,7 @@ from data_access import bulk, known_customers
 from data_access.contracts import Dataset, dataset
 from data_access.labels import Spellings
 from data_access.mapping import LINE_ROWS, Mapping, shape
-from data_access.queries import PRE_AGGREGATES
+from data_access.pre_aggregates import PRE_AGGREGATES
 from data_access.readers import HEADERLESS, ROW_COLUMN, ImportRejected, Source, read_chunks, read_table, source_name
 from data_access.schema import TABLES, app_meta, customers, import_log, touchpoints
 from data_access.validate import DUPLICATE_KEY, validate
@@ -34,6 +34,11 @@ def _no_rejections() -> pd.DataFrame:
     return pd.DataFrame({"file": pd.Series(dtype=object), "row": pd.Series(dtype="int64"),
                          "column": pd.Series(dtype=object), "value": pd.Series(dtype=object),
                          "reason": pd.Series(dtype=object)})
+
+
+def _counted(count: int, unit: str) -> str:
+    """'1 row', '2 rows': units are plural nouns ending in s."""
+    return f"{count:,} {unit[:-1] if count == 1 else unit}"
 
 
 @dataclass
@@ -85,12 +90,12 @@ class ImportReport:
 
     def summary(self) -> str:
         """One paragraph for a terminal or a notice, in the unit read and the records formed."""
-        read = f"{self.rows_read:,} {self.unit} read"
+        read = f"{_counted(self.rows_read, self.unit)} read"
         if self.record_unit != self.unit:
-            read += f" ({self.records:,} {self.record_unit})"
-        rejected = f"{self.rejected_records:,} {self.record_unit} rejected"
+            read += f" ({_counted(self.records, self.record_unit)})"
+        rejected = f"{_counted(self.rejected_records, self.record_unit)} rejected"
         if self.record_unit != self.unit:
-            rejected += f" ({self.rejected:,} {self.unit})"
+            rejected += f" ({_counted(self.rejected, self.unit)})"
         text = (f"{self.source} → {self.dataset}: {read}; {self.inserted:,} inserted, {self.updated:,} updated, "
                 f"{self.unchanged:,} unchanged, {rejected}.")
         if self.scorer:

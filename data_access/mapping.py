@@ -283,6 +283,8 @@ def apply_labels(frame: pd.DataFrame, labels: dict[str, dict[str, str]], columns
     per contract column, the frame's columns that hold its values."""
     for target, table in labels.items():
         lookup = {str(label).strip().casefold(): value for label, value in table.items()}
+        if not lookup:
+            continue
         for column in columns.get(target, []):
             text = frame[column].astype("string")
             frame[column] = text.str.strip().str.casefold().map(lookup).fillna(text)

@@ -12,7 +12,7 @@ from components import charts
 from components.filters import TIER_OPTIONS
 from components.page import setup_page
 from components.theme import SENTIMENT_SCALE
-from data_access import cache
+from data_access import reads
 
 page = setup_page("Journey map", ":material/route:", "Stages in journey order, touchpoints under them.")
 page.note_missing_metrics()
@@ -22,7 +22,7 @@ STAGES = ("stage_order", "stage")
 metric = st.segmented_control("Metric", list(JOURNEY_METRICS), format_func=lambda m: JOURNEY_METRICS[m][1],
                               default=headline.key, required=True, key="journey_metric")
 _, label, number_format = JOURNEY_METRICS[metric]
-summary = summarise(cache.read("survey_counts", page.filters, by=(*STAGES, "touchpoint")))
+summary = summarise(reads.survey.counts(page.filters, by=(*STAGES, "touchpoint")))
 scale, zrange = {"nps": ("RdYlGn", (-60, 80)), "csat": ("RdYlGn", (50, 100)),
                  "sentiment": (SENTIMENT_SCALE, (-0.6, 0.6)), "volume": ("Blues", None)}[metric]
 st.plotly_chart(charts.journey_heatmap(journey_grid(summary, metric), label, number_format,
@@ -31,12 +31,12 @@ st.plotly_chart(charts.journey_heatmap(journey_grid(summary, metric), label, num
 
 curve_column, paths_column = st.columns([2, 3])
 with curve_column:
-    stages = summarise(cache.read("survey_counts", page.filters, by=STAGES))
+    stages = summarise(reads.survey.counts(page.filters, by=STAGES))
     curve = with_sentiment(headline.key)
     st.plotly_chart(charts.emotion_curve(stages, curve, f"Emotion curve: {' and '.join(m.name for m in curve)} per "
                                          "stage", page.describe()), key="journey_curve")
 with paths_column:
-    nodes, links = sankey_links(cache.read("journey_paths", page.filters))
+    nodes, links = sankey_links(reads.journey.paths(page.filters))
     st.plotly_chart(charts.sankey(nodes, links, "Customer paths: first steps and drop-off", page.describe()),
                     key="journey_sankey")
     st.caption("Each customer's events in the period in time order (survey answers by stage, tickets, orders); "
@@ -55,7 +55,7 @@ else:
     first, second = "This period", page.view.comparison_label.capitalize()
     filters_a, filters_b = page.filters, page.comparison
     scope = f"{page.describe()} vs {page.comparison.start:%d %b %Y} – {page.comparison.end:%d %b %Y}"
-gaps = changes(cache.read("survey_counts", filters_a, by=("touchpoint",)),
-               cache.read("survey_counts", filters_b, by=("touchpoint",)), "touchpoint", headline.key)
+gaps = changes(reads.survey.counts(filters_a, by=("touchpoint",)),
+               reads.survey.counts(filters_b, by=("touchpoint",)), "touchpoint", headline.key)
 st.plotly_chart(charts.dumbbell(gaps, "touchpoint", first, second, headline,
                                 f"{headline.name} by touchpoint: {first} vs {second}", scope), key="journey_dumbbell")

@@ -8,14 +8,14 @@ from analytics.survey import summarise
 from components import charts
 from components.page import setup_page
 from components.tables import download_table
-from data_access import cache
+from data_access import reads
 
 page = setup_page("Touchpoints", ":material/touch_app:", "Every touchpoint's score, sentiment and trend.")
 page.note_missing_metrics()
 metric = page.metric
 JOURNEY_ORDER = ("stage_order", "stage", "touchpoint")
 
-summary = summarise(cache.read("survey_counts", page.filters, by=JOURNEY_ORDER), metric=metric.key)
+summary = summarise(reads.survey.counts(page.filters, by=JOURNEY_ORDER), metric=metric.key)
 mix_column, sentiment_column = st.columns(2)
 mix = (charts.nps_composition(summary, "Promoters, passives and detractors by touchpoint", page.describe())
        if metric.key == "nps" else
@@ -24,21 +24,21 @@ mix_column.plotly_chart(mix, key="touchpoints_mix")
 sentiment_column.plotly_chart(charts.sentiment_bars(summary, "Comment sentiment by touchpoint", page.describe()),
                               key="touchpoints_sentiment")
 
-moved = movers(cache.read("survey_counts", page.filters, by=("touchpoint",)),
-               cache.read("survey_counts", page.comparison, by=("touchpoint",)), "touchpoint", metric.key, top=1)
+moved = movers(reads.survey.counts(page.filters, by=("touchpoint",)),
+               reads.survey.counts(page.comparison, by=("touchpoint",)), "touchpoint", metric.key, top=1)
 names = summary["touchpoint"].tolist()
 default = names.index(moved["touchpoint"].iloc[0]) if not moved.empty else 0
 chosen = st.selectbox("Trend of", names, index=default, key="touchpoints_trend",
                       help="Opens on the touchpoint that moved most against the comparison period.")
-trend = summarise(cache.read("survey_counts", page.history, by=("month",), touchpoint=chosen), metric=metric.key)
+trend = summarise(reads.survey.counts(page.history, by=("month",), touchpoint=chosen), metric=metric.key)
 st.plotly_chart(charts.metric_trend(trend, metric, f"{chosen}: {metric.name} by month, all data",
                                     page.describe(page.history), highlight=(page.filters.start, page.filters.end)),
                 key="touchpoints_trend_chart")
 
 st.subheader("Where to act first")
-rated = cache.read("touchpoints_per_customer", page.filters)
+rated = reads.survey.touchpoints_per_customer(page.filters)
 several = int(rated.loc[rated["touchpoints"] >= 2, "customers"].sum())
-matrix = priority_matrix(cache.read("touchpoint_drivers", page.filters), summary)
+matrix = priority_matrix(reads.survey.touchpoint_drivers(page.filters), summary)
 st.plotly_chart(charts.priority_matrix(matrix, "Performance: CSAT % (share of 4-5)",
                                        "Priority matrix: impact on NPS × current performance", page.describe(),
                                        unplaced_reason(page.metrics, several)), key="touchpoints_priority")

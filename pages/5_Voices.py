@@ -6,15 +6,15 @@ from analytics.scorer_accuracy import measured_accuracy
 from components import voices
 from components.page import setup_page
 from components.tables import download_table
-from data_access import cache
-from data_access.comments import NPS_GROUPS, SAMPLE_PER_BAND, SENTIMENT_BANDS
+from data_access import reads
+from data_access.reads.comments import NPS_GROUPS, SAMPLE_PER_BAND, SENTIMENT_BANDS
 
 page = setup_page("Voices", ":material/forum:", "Customers' comments, searchable, and the words behind unhappy ones.")
 ORDERS = {"negative": "Most negative first", "positive": "Most positive first", "recent": "Most recent first"}
 scorer = ", ".join(page.status["scorers"]) or "no scorer"
 st.caption(voices.scorer_note(page.status["scorers"], {s: measured_accuracy(s) for s in page.status["scorers"]}))
 
-journey = cache.read("touchpoint_stages")
+journey = reads.journey.touchpoint_stages()
 where_column, stage_column, band_column, group_column, search_column, order_column = st.columns(
     [2.4, 1.7, 1.3, 1.5, 2.2, 1.9])
 chosen = {
@@ -31,17 +31,17 @@ band = band_column.selectbox("Sentiment", ["", *SENTIMENT_BANDS], key="voices_se
                              format_func=lambda b: (b or "all").capitalize()) or None
 order = order_column.selectbox("Order", list(ORDERS), format_func=ORDERS.get, key="voices_order")
 
-total = cache.read("comment_count", page.filters, **chosen, sentiment_band=band)
+total = reads.comments.count(page.filters, **chosen, sentiment_band=band)
 if not total:
     st.info("**No comments match.** Clear the search or a filter above, or widen the period in the sidebar.")
 else:
-    shown = cache.read("comments", page.filters, **chosen, sentiment_band=band, order=order)
+    shown = reads.comments.listed(page.filters, **chosen, sentiment_band=band, order=order)
     st.markdown(f"Showing **{len(shown):,}** of **{total:,}** comment{'s' * (total != 1)} · {ORDERS[order].lower()} · "
                 f"{page.describe()}")
     voices.comments_table(shown, "voices-comments", "voices_download", scorer)
 
 st.subheader("Words that set negative comments apart")
-in_view = cache.read("comments_by_touchpoint", page.filters, **chosen)
+in_view = reads.comments.by_touchpoint(page.filters, **chosen)
 in_view = in_view[in_view["negative"] > 0]
 if in_view.empty:
     st.info("**No negative comments in view.** Clear the search or a filter above, or widen the period.")
@@ -51,7 +51,7 @@ picked = st.selectbox("Touchpoint", ["", *names], key="voices_terms_touchpoint",
                       format_func=lambda t: t or f"{names[0]} (most negative comments in view)",
                       help="Opens on the touchpoint with the most negative comments for the choices above.")
 touchpoint = picked or names[0]
-terms = voices.scored_terms(cache.read("comment_sample", page.filters, touchpoint))
+terms = voices.scored_terms(reads.comments.sample(page.filters, touchpoint))
 st.plotly_chart(voices.term_bars(terms, f"{touchpoint}: words that set negative comments apart from positive ones",
                                  f"{page.describe()} · up to {SAMPLE_PER_BAND:,} most recent comments per side"),
                 key="voices_terms_chart")

@@ -2,37 +2,53 @@
 
 import streamlit as st
 
-from components.imports import health_panel, progress_bar, remove_form, show_report, upload_form
+from components.imports import (
+    forget_report,
+    health_panel,
+    import_buttons,
+    keep_report,
+    progress_bar,
+    rejected,
+    remove_form,
+    show_report,
+    upload_form,
+)
 from components.page import setup_page
-from data_access import cache
+from data_access import cache, reads
+from data_access.db import DatabaseError
 from data_access.loaders import check
 from data_access.readers import ImportRejected
 
 page = setup_page("Data", ":material/database:", "Import survey, service and purchase files; check data health.",
                   needs_data=False)
-health_panel(*cache.health(cache.data_version()))
+health = st.container()  # drawn last, so it shows what an import or removal below has just changed
 
-st.header("Import files")
-if not cache.writable():
+if cache.writable():
+    st.header("Import files")
+    upload = upload_form(reads.journey.stages())
+    if upload:
+        checked, imported = import_buttons(upload)
+        try:
+            if checked:
+                keep_report(upload, check(upload.dataset, upload.files, **upload.options), stored=False)
+            if imported:
+                with progress_bar() as progress:
+                    report = cache.import_file(upload.dataset, upload.files, replace=upload.replace,
+                                               **upload.options, progress=progress)
+                keep_report(upload, report, stored=True)
+        except (ImportRejected, DatabaseError) as error:
+            forget_report()
+            rejected(error, stored=imported)
+        show_report(upload)
+
+    st.header("Remove a dataset")
+    removed = remove_form()
+    if removed:
+        report = cache.remove(removed)
+        st.success(f"Removed {report.rows_read:,} {removed} rows (data version {report.data_version}).")
+else:
     st.info("Read-only mode (CX_READ_ONLY=1): the app reads existing tables or views and never writes, so imports "
             "are disabled. Load data in the warehouse; docs/warehouse.md lists the views it needs.")
-    st.stop()
 
-for upload in upload_form(cache.read("journey_stages")):
-    options = {"mapping": upload.mapping, "name": upload.file.name, "sheet": upload.sheet}
-    check_column, import_column = st.columns(2)
-    try:
-        if check_column.button("Check", key=f"{upload.key}_check", disabled=bool(upload.missing)):
-            show_report(check(upload.dataset, upload.file, **options), upload.key, stored=False)
-        if import_column.button("Import", key=f"{upload.key}_import", type="primary", disabled=bool(upload.missing)):
-            report = cache.import_file(upload.dataset, upload.file, replace=upload.replace, **options,
-                                       progress=progress_bar())
-            show_report(report, upload.key, stored=True)
-    except ImportRejected as error:
-        st.error(f"Nothing was stored. {error}")
-
-st.header("Remove a dataset")
-removed = remove_form()
-if removed:
-    report = cache.remove(removed)
-    st.success(f"Removed {report.rows_read:,} {removed} rows (data version {report.data_version}).")
+with health:
+    health_panel(*cache.health(cache.data_version()), origins=cache.writable())

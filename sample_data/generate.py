@@ -15,6 +15,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from analytics.settings import FOLLOWUP_DAYS, SLOW_TICKET_HOURS
 from data_access.contracts import DATASETS, TIERS
 from sample_data import phrases
 
@@ -23,7 +24,6 @@ DATA_END = pd.Timestamp("2026-10-31 23:59:59")
 CARRIER_CHANGE = (pd.Timestamp("2025-09-08"), pd.Timestamp("2025-10-20"))
 CHECKOUT_REDESIGN = pd.Timestamp("2026-01-01")
 POINTS_CHANGE = pd.Timestamp("2026-03-01")
-SLOW_TICKET_HOURS = 72
 
 DAY = 86_400
 HOUR = 3_600
@@ -147,7 +147,7 @@ REDEMPTION_SHARE = (0.0, 0.08, 0.10, 0.14, 0.16)
 REDEMPTION_AFTER_CHANGE = 0.4
 REDEEM_POINTS = (100, 200, 250, 300, 500, 750, 1000, 1500, 2000)
 REDEEM_SHARES = (0.22, 0.2, 0.14, 0.12, 0.12, 0.08, 0.06, 0.04, 0.02)
-SLOW_TICKET_WINDOW = 90 * DAY
+SLOW_TICKET_WINDOW = FOLLOWUP_DAYS * DAY
 SLOW_TICKET_KEEP = 0.4  # share of orders a customer still places in the window after a slow ticket
 SLOW_TICKET_SPEND = 0.7  # and their size
 ORDER_OVERSAMPLE = 1.1  # draw extra orders so the exact count survives the slow-ticket thinning

@@ -5,8 +5,12 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 from bench import report, run
 from bench.pages import available_pages
+
+pytestmark = pytest.mark.slow  # about a minute: make test runs it, make test-fast leaves it out
 
 
 def test_bench_at_small_scale_writes_one_table_with_every_page_and_section(tmp_path):

@@ -3,20 +3,22 @@
 from __future__ import annotations
 
 import json
+import shutil
 import subprocess
 import sys
 
 import pytest
 
 import cli
-from tests.conftest import ROOT
+from tests.conftest import ROOT, table_fingerprints
 
 
 @pytest.fixture(scope="module")
-def demo_url(tmp_path_factory):
-    url = f"duckdb:///{tmp_path_factory.mktemp('cli') / 'cx.duckdb'}"
-    assert cli.main(["demo", "--database-url", url]) == 0
-    return url
+def demo_url(demo_duckdb_path, tmp_path_factory):
+    """A copy of the tests' demo file for this module (the import tests below write to it)."""
+    path = tmp_path_factory.mktemp("cli") / "cx.duckdb"
+    shutil.copy(demo_duckdb_path, path)
+    return f"duckdb:///{path}"
 
 
 def run(capsys, *argv) -> tuple[int, str, str]:
@@ -25,8 +27,16 @@ def run(capsys, *argv) -> tuple[int, str, str]:
     return code, out, err
 
 
-def test_demo_loads_every_dataset_and_if_empty_leaves_it_alone(demo_url, capsys):
-    code, out, _ = run(capsys, "demo", "--if-empty", "--database-url", demo_url)
+@pytest.mark.slow
+def test_demo_loads_every_dataset_and_if_empty_leaves_it_alone(demo_duckdb_path, capsys, tmp_path):
+    """The suite's one real demo load; it must give the very rows of the demo file the other tests share (cached)."""
+    url = f"duckdb:///{tmp_path / 'cx.duckdb'}"
+    code, out, _ = run(capsys, "demo", "--database-url", url)
+    assert code == 0 and out.count("inserted") == len(cli.LOAD_ORDER)
+    loaded = table_fingerprints(url)
+    assert all(loaded[name][0] > 0 for name in ("customers", "survey_responses", "purchases", "service_tickets"))
+    assert loaded == table_fingerprints(f"duckdb:///{demo_duckdb_path}")
+    code, out, _ = run(capsys, "demo", "--if-empty", "--database-url", url)
     assert code == 0 and "already holds data" in out
 
 
@@ -69,7 +79,7 @@ def test_import_reports_rejected_rows_and_exits_0(demo_url, capsys, tmp_path):
     mapping.write_text(json.dumps({"Customer": "customer_id", "When": "submitted_at", "Recommend": "nps"}))
     code, out, _ = run(capsys, "import", "survey", str(path), "--mapping", str(mapping), "--database-url", demo_url)
     assert code == 0
-    assert "1 inserted" in out and "1 rows rejected" in out
+    assert "1 inserted" in out and "1 row rejected" in out
     assert "nps: outside the allowed range 0 to 10 (rows 3)" in out
 
 

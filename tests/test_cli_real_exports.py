@@ -63,8 +63,8 @@ def test_report_has_overall_loyalty_and_service_blocks(url, capsys, tmp_path):
     assert report["service"] == {"tickets": 3, "resolved": 2, "median_first_response_hours": 2.0,
                                  "median_resolution_hours": 17.0, "csat": 50.0, "csat_n": 2}
     _, markdown, _ = run(capsys, "report", "--from", "2011-12-01", "--to", "2011-12-03", "--database-url", url)
-    assert "## Loyalty, all customers" in markdown and "| average order value | 27.48 |" in markdown
-    assert "## Service" in markdown and "| median hours to resolution | 17.0 |" in markdown
+    assert "## Loyalty, all customers" in markdown and "| Average order value | 27.48 |" in markdown
+    assert "## Service" in markdown and "| Median hours to resolution | 17.0 |" in markdown
 
 
 def test_an_undated_survey_imports_with_set(url, capsys):

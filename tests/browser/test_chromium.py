@@ -142,7 +142,7 @@ def test_every_page_draws_in_a_real_browser(chromium, server, path):
 def test_the_data_page_draws_its_health_panel(chromium, server):
     page = chromium.new_page(viewport={"width": 1500, "height": 1600})
     page.goto(f"{server}/Data")
-    page.get_by_text("Rows of unknown customers").first.wait_for(timeout=30_000)
+    page.get_by_text("Customers known only from transactions").first.wait_for(timeout=30_000)
     page.wait_for_timeout(500)
     page.screenshot(path=str(SCREENSHOTS / "data.png"))
     assert page.locator('[data-testid="stException"]').count() == 0

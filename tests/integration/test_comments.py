@@ -7,8 +7,8 @@ from datetime import date
 import pandas as pd
 import pytest
 
-from data_access import comments as reads
 from data_access.filters import NO_TIER, Filters
+from data_access.reads import comments, journey
 from tests.conftest import BACKENDS, loaded_connection
 
 # TextBlob at import: "Great, quick delivery" +0.57, "Awful, late and broken parcel" −0.57, "Got 50% off the sofa,
@@ -51,18 +51,18 @@ def conn(request, tmp_path_factory):
 
 
 def ids(conn, filters: Filters = Filters(), **choices) -> list[str]:  # noqa: B008 - Filters is frozen
-    return reads.comments(conn, filters, **choices)["response_id"].tolist()
+    return comments.listed.on(conn, filters, **choices)["response_id"].tolist()
 
 
 def test_every_comment_with_text_and_its_columns(conn):
-    frame = reads.comments(conn, Filters(), order="recent")
+    frame = comments.listed.on(conn, Filters(), order="recent")
     assert list(frame.columns) == ["response_id", "submitted_at", "touchpoint", "stage", "tier", "nps", "sentiment",
                                    "comment"]
     assert sorted(frame["response_id"]) == COMMENTED
     row = frame.set_index("response_id").loc["S05"]
     assert (row.touchpoint, row.stage, row.tier, row.nps) == ("Live chat", "Get help", "Bronze", 6)
     assert row.sentiment == pytest.approx(-0.7)
-    assert reads.comment_count(conn, Filters()) == len(COMMENTED)
+    assert comments.count.on(conn, Filters()) == len(COMMENTED)
 
 
 @pytest.mark.parametrize(
@@ -88,7 +88,7 @@ def test_every_comment_with_text_and_its_columns(conn):
 )
 def test_each_filter_narrows_the_comments_and_the_count(conn, filters, choices, expected):
     assert set(ids(conn, filters, **choices)) == expected
-    assert reads.comment_count(conn, filters, **choices) == len(expected)
+    assert comments.count.on(conn, filters, **choices) == len(expected)
 
 
 @pytest.mark.parametrize(
@@ -106,7 +106,7 @@ def test_each_filter_narrows_the_comments_and_the_count(conn, filters, choices, 
 )
 def test_search_is_a_literal_case_insensitive_substring(conn, search, expected):
     assert set(ids(conn, search=search)) == expected
-    assert reads.comment_count(conn, Filters(), search=search) == len(expected)
+    assert comments.count.on(conn, Filters(), search=search) == len(expected)
 
 
 @pytest.mark.parametrize(
@@ -124,37 +124,37 @@ def test_orders_are_deterministic(conn, order, expected):
 def test_limit_takes_the_top_of_the_order_and_the_count_stays_whole(conn):
     assert ids(conn, order="negative", limit=3) == ["S05", "S02", "S08"]
     assert ids(conn, order="recent", limit=1, touchpoints=("Web checkout",)) == ["S07"]
-    assert reads.comment_count(conn, Filters()) == 8
+    assert comments.count.on(conn, Filters()) == 8
 
 
 @pytest.mark.parametrize("choice", [{"sentiment_band": "angry"}, {"nps_group": "Fan"}, {"order": "random"}])
 def test_values_outside_the_allow_lists_are_refused(conn, choice):
     with pytest.raises(ValueError, match="unknown"):
-        reads.comments(conn, Filters(), **choice)
+        comments.listed.on(conn, Filters(), **choice)
 
 
 def test_comments_by_touchpoint_counts_each_side_most_negative_first(conn):
-    frame = reads.comments_by_touchpoint(conn, Filters())
+    frame = comments.by_touchpoint.on(conn, Filters())
     assert frame.to_dict("records") == [
         {"touchpoint": "Home delivery", "comments": 3, "negative": 2, "positive": 1},
         {"touchpoint": "Live chat", "comments": 2, "negative": 1, "positive": 0},
         {"touchpoint": "Web checkout", "comments": 3, "negative": 0, "positive": 1},
     ]
-    narrowed = reads.comments_by_touchpoint(conn, Filters(), nps_group="Promoter")
+    narrowed = comments.by_touchpoint.on(conn, Filters(), nps_group="Promoter")
     assert narrowed["touchpoint"].tolist() == ["Home delivery", "Web checkout"]
 
 
 def test_comment_sample_is_one_touchpoint_both_sides_capped_most_recent_first(conn):
-    sample = reads.comment_sample(conn, Filters(), "Home delivery")
+    sample = comments.sample.on(conn, Filters(), "Home delivery")
     assert sorted(map(tuple, sample[["band", "comment"]].to_numpy())) == [
         ("negative", "Awful, late and broken parcel"), ("negative", "Awful, late and broken parcel"),
         ("positive", "Great, quick delivery")]
-    assert reads.comment_sample(conn, Filters(), "Web checkout")["band"].tolist() == ["positive"]  # neutral left out
-    capped = reads.comment_sample(conn, Filters(), "Home delivery", per_band=1)
+    assert comments.sample.on(conn, Filters(), "Web checkout")["band"].tolist() == ["positive"]  # neutral left out
+    capped = comments.sample.on(conn, Filters(), "Home delivery", per_band=1)
     assert sorted(capped["band"]) == ["negative", "positive"]
-    january = reads.comment_sample(conn, Filters(date(2025, 1, 1), date(2025, 1, 31)), "Home delivery")
+    january = comments.sample.on(conn, Filters(date(2025, 1, 1), date(2025, 1, 31)), "Home delivery")
     assert len(january) == 2  # S08 (13 Feb) is outside the period
 
 
 def test_touchpoint_stages_in_journey_order(conn):
-    assert reads.touchpoint_stages(conn)["touchpoint"].tolist() == ["Web checkout", "Home delivery", "Live chat"]
+    assert journey.touchpoint_stages.on(conn)["touchpoint"].tolist() == ["Web checkout", "Home delivery", "Live chat"]

@@ -17,7 +17,8 @@ from sqlalchemy.sql import visitors
 from sqlalchemy.sql.functions import FunctionElement
 
 from components.page import PAGES
-from data_access import cache, compat
+from data_access import compat
+from data_access.reads import READS
 from data_access.schema import metadata
 from tests.conftest import new_app
 
@@ -56,8 +57,8 @@ def page_queries(demo_postgres_url):
 
     patch = pytest.MonkeyPatch()
     patch.setenv("CX_DATABASE_URL", demo_postgres_url)
-    for name, read in cache.READS.items():
-        patch.setitem(cache.READS, name, named(name, read))
+    for name, read in READS.items():
+        patch.setattr(read, "fn", named(name, read.fn))
     sa.event.listen(sa.Engine, "before_execute", capture)
     try:
         for view, params in VIEWS.items():
@@ -92,7 +93,7 @@ def _where(view: str, page: str, read: str) -> str:
 @pytest.mark.postgres
 def test_every_named_read_ran_on_postgresql(page_queries):
     ran = {read for _, _, read, _ in page_queries}
-    assert set(cache.READS) <= ran, f"no page ran {sorted(set(cache.READS) - ran)}: the test would not cover them"
+    assert set(READS) <= ran, f"no page ran {sorted(set(READS) - ran)}: the test would not cover them"
     assert {view for view, *_ in page_queries} == set(VIEWS)
 
 

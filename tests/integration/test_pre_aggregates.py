@@ -11,14 +11,15 @@ import sqlalchemy as sa
 from alembic import command
 from alembic.config import Config
 
-from data_access import queries
+from data_access import reads, sql
 from data_access.db import MIGRATIONS, create_engine
 from data_access.filters import NO_TIER, Filters
 from data_access.loaders import import_dataset, remove_dataset
+from data_access.pre_aggregates import PRE_AGGREGATES
 from data_access.schema import JOURNEY_STEPS, purchases, response_followups, survey_responses, ticket_followups
 from tests.integration.test_queries import DATA, DATA_END
 
-PRE_AGGREGATED = [table for table, _, _ in queries.PRE_AGGREGATES]
+PRE_AGGREGATED = [table for table, _, _ in PRE_AGGREGATES]
 
 
 def rows(conn, source: sa.FromClause) -> pd.DataFrame:
@@ -28,7 +29,7 @@ def rows(conn, source: sa.FromClause) -> pd.DataFrame:
 
 
 def computed(conn, table: sa.Table) -> pd.DataFrame:
-    select = next(build for pre_aggregated, build, _ in queries.PRE_AGGREGATES if pre_aggregated is table)
+    select = next(build for pre_aggregated, build, _ in PRE_AGGREGATES if pre_aggregated is table)
     return rows(conn, select().subquery())
 
 
@@ -40,7 +41,7 @@ def assert_current(engine: sa.Engine) -> None:
 
 def spend_after_answers(engine: sa.Engine) -> float:
     with engine.connect() as conn:
-        return queries.nps_group_outcomes(conn, Filters(), DATA_END, by_tier=False)["spend"].sum()
+        return reads.loyalty.nps_group_outcomes.on(conn, Filters(), DATA_END, by_tier=False)["spend"].sum()
 
 
 def load(engine: sa.Engine, names=tuple(DATA)) -> None:
@@ -70,30 +71,31 @@ def test_imports_and_removals_keep_the_followups_equal_to_the_rows(engine):
 
 def test_the_pre_aggregated_and_the_inline_outcomes_agree(engine):
     load(engine)
-    def reads(conn):
+    def every_read(conn):
         return [read(conn) for read in (
-            lambda c: queries.nps_group_outcomes(c, Filters(), DATA_END),
-            lambda c: queries.ticket_outcomes(c, Filters(), DATA_END),
-            lambda c: queries.points_by_month(c, Filters()),
-            lambda c: queries.points_by_month(c, Filters(tiers=(NO_TIER, "Gold"), channels=("web",))),
-            lambda c: queries.points_by_month(c, Filters(date(2025, 2, 3), date(2025, 2, 28), segments=("Premium",))),
-            lambda c: queries.survey_counts(c, Filters()),
-            lambda c: queries.survey_counts(c, Filters(date(2025, 1, 15), date(2025, 2, 10)), by=("month", "channel")),
-            lambda c: queries.survey_counts(c, Filters(channels=("web",)), by=("stage", "stage_order", "touchpoint")),
-            lambda c: queries.survey_counts(c, Filters(), by=("month",), touchpoint="Home delivery"),
-            lambda c: queries.survey_counts(c, Filters(tiers=("Gold", NO_TIER)), by=("tier", "touchpoint")),
-            lambda c: queries.tier_migration(c, date(2025, 1, 1), date(2025, 6, 30), Filters()),
-            lambda c: queries.journey_paths(c, Filters(date(2025, 1, 9), date(2025, 2, 10))),
-            lambda c: queries.loyalty_by_tier(c, Filters(date(2025, 2, 1), date(2025, 3, 31))),
-            lambda c: pd.DataFrame(queries.filter_options(c)["channels"]))]
+            lambda c: reads.loyalty.nps_group_outcomes.on(c, Filters(), DATA_END),
+            lambda c: reads.service.ticket_outcomes.on(c, Filters(), DATA_END),
+            lambda c: reads.loyalty.points_by_month.on(c, Filters()),
+            lambda c: reads.loyalty.points_by_month.on(c, Filters(tiers=(NO_TIER, "Gold"), channels=("web",))),
+            lambda c: reads.loyalty.points_by_month.on(c, Filters(date(2025, 2, 3), date(2025, 2, 28),
+                                                                  segments=("Premium",))),
+            lambda c: reads.survey.counts.on(c, Filters()),
+            lambda c: reads.survey.counts.on(c, Filters(date(2025, 1, 15), date(2025, 2, 10)), by=("month", "channel")),
+            lambda c: reads.survey.counts.on(c, Filters(channels=("web",)), by=("stage", "stage_order", "touchpoint")),
+            lambda c: reads.survey.counts.on(c, Filters(), by=("month",), touchpoint="Home delivery"),
+            lambda c: reads.survey.counts.on(c, Filters(tiers=("Gold", NO_TIER)), by=("tier", "touchpoint")),
+            lambda c: reads.loyalty.tier_migration.on(c, date(2025, 1, 1), date(2025, 6, 30), Filters()),
+            lambda c: reads.journey.paths.on(c, Filters(date(2025, 1, 9), date(2025, 2, 10))),
+            lambda c: reads.loyalty.by_tier.on(c, Filters(date(2025, 2, 1), date(2025, 3, 31))),
+            lambda c: pd.DataFrame(reads.status.filter_options(c)["channels"]))]
 
     with engine.connect() as conn:
-        stored_frames = reads(conn)
+        stored_frames = every_read(conn)
     with engine.begin() as conn:  # a warehouse without the pre-aggregated tables
         for table in PRE_AGGREGATED:
             table.drop(conn)
     with engine.connect() as conn:
-        inline_frames = reads(conn)
+        inline_frames = every_read(conn)
     assert stored_frames[3]["points_earned"].sum() == 150 + 45  # O1 and O3: C1 is Gold, both on the web
     assert stored_frames[5]["responses"].sum() == 6 and stored_frames[6]["responses"].sum() == 4
     assert stored_frames[9].groupby("tier")["responses"].sum().to_dict() == {"Gold": 2, NO_TIER: 2}  # R1, R4; R3, R6
@@ -170,14 +172,14 @@ def test_the_stored_journey_runs_and_order_sequence_give_the_inline_answers(engi
     open_ended = [Filters(), Filters(start=date(2025, 2, 1)), Filters(end=date(2025, 2, 1))]
     with engine.connect() as conn:
         for filters in PERIODS + open_ended:
-            stored = queries._frame(conn, queries._journey_from_runs(filters))
-            inline = queries._frame(conn, queries._journey_from_events(filters, JOURNEY_STEPS))
+            stored = sql.frame(conn, reads.journey.from_runs_select(filters))
+            inline = sql.frame(conn, reads.journey.from_events_select(filters, JOURNEY_STEPS))
             pd.testing.assert_frame_equal(stored, inline, check_dtype=False, obj=f"journey {filters}")
         for filters in PERIODS:
-            stored = queries._frame(conn, queries._loyalty_from_sequence(filters))
-            inline = queries._frame(conn, queries._loyalty_per_customer(filters))
+            stored = sql.frame(conn, reads.loyalty.from_sequence_select(filters))
+            inline = sql.frame(conn, reads.loyalty.per_customer_select(filters))
             pd.testing.assert_frame_equal(stored, inline, check_dtype=False, obj=f"loyalty {filters}")
-        spanned = queries._frame(conn, queries._journey_from_runs(PERIODS[3]))
+        spanned = sql.frame(conn, reads.journey.from_runs_select(PERIODS[3]))
         assert spanned["customers"].sum() > 0  # a one-day period: most runs span it, only some hold an event in it
 
 
@@ -185,8 +187,8 @@ def test_reads_use_the_per_event_and_per_customer_shapes_where_the_stored_ones_d
     load(engine)
     with_channel = Filters(date(2025, 1, 1), date(2025, 3, 31), channels=("web",))
     with engine.connect() as conn:
-        journey = queries.journey_paths(conn, with_channel)
-        loyalty = queries.loyalty_by_tier(conn, with_channel)
-        pd.testing.assert_frame_equal(journey, queries._frame(conn, queries._journey_from_events(with_channel, 4)))
-        pd.testing.assert_frame_equal(loyalty, queries._frame(conn, queries._loyalty_per_customer(with_channel)))
+        journey = reads.journey.paths.on(conn, with_channel)
+        loyalty = reads.loyalty.by_tier.on(conn, with_channel)
+        pd.testing.assert_frame_equal(journey, sql.frame(conn, reads.journey.from_events_select(with_channel, 4)))
+        pd.testing.assert_frame_equal(loyalty, sql.frame(conn, reads.loyalty.per_customer_select(with_channel)))
         assert loyalty.set_index("tier").loc["Gold", "orders"] == 2  # C1's O1 and O3 on the web

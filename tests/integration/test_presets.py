@@ -334,7 +334,7 @@ def test_cli_imports_with_a_preset(tmp_path, capsys):
                      "preset:uci-online-retail", "--database-url", url])
     out, _ = capsys.readouterr()
     assert code == 0
-    assert "12 lines read (7 orders); 6 inserted" in out and "1 orders rejected (1 lines)" in out
+    assert "12 lines read (7 orders); 6 inserted" in out and "1 order rejected (1 line)" in out
     assert "customer_id: missing required value (rows 8)" in out
     code = cli.main(["import", "service", str(fixture("freshdesk_tickets.csv")), "--mapping", "preset:nope",
                      "--database-url", url])

@@ -13,7 +13,7 @@ import pytest
 import sqlalchemy as sa
 
 from analytics.loyalty import overall
-from data_access import queries
+from data_access import reads, sql
 from data_access.filters import NO_TIER, Filters
 from data_access.loaders import check, import_dataset, remove_dataset
 from data_access.mapping import Mapping, load_mapping
@@ -58,8 +58,8 @@ def test_order_lines_in_three_daily_files_import_as_one_and_count_lines_and_orde
 def test_orders_without_a_customer_file_count_with_analysts_definitions(retail):
     engine, _ = retail
     with engine.connect() as conn:
-        sums = queries.loyalty_by_tier(conn, DECEMBER)
-        inline = queries._frame(conn, queries._loyalty_per_customer(DECEMBER))
+        sums = reads.loyalty.by_tier.on(conn, DECEMBER)
+        inline = sql.frame(conn, reads.loyalty.per_customer_select(DECEMBER))
     assert sums["tier"].tolist() == [NO_TIER]  # five customers known only from their orders
     kpis = overall(sums)
     # 17850 and 13047 bought twice, 14527 bought once and cancelled once, 18074 once, 15311 only cancelled.
@@ -78,8 +78,8 @@ def test_a_customers_file_imported_later_fills_in_customers_known_from_orders(re
                                                       "tier": ["Gold", "Silver"]}))
     with engine.connect() as conn:
         origin = dict(conn.execute(sa.select(customers.c.customer_id, customers.c.origin)).all())
-        tiers = queries.loyalty_by_tier(conn, DECEMBER).set_index("tier")
-        checks = queries.data_checks(conn)
+        tiers = reads.loyalty.by_tier.on(conn, DECEMBER).set_index("tier")
+        checks = reads.status.data_checks(conn)
     assert origin == {"17850": None, "13047": None, "14527": "transactions", "15311": "transactions",
                       "18074": "transactions"}
     assert checks["customers_from_transactions"] == 3
@@ -129,7 +129,7 @@ def test_an_undated_wide_survey_imports_with_a_fixed_date_and_its_own_scale(engi
     # check-in 11 (six 4-5), cleanliness 12 (seven 4-5). Age, distance and delay exceed 10: not ratings.
     assert (report.rows_read, report.records, report.inserted, report.rejected) == (12, 44, 44, 0)
     with engine.connect() as conn:
-        counts = queries.survey_counts(conn, Filters(date(2025, 6, 30), date(2025, 6, 30)), by=("touchpoint",))
+        counts = reads.survey.counts.on(conn, Filters(date(2025, 6, 30), date(2025, 6, 30)), by=("touchpoint",))
         stages = dict(conn.execute(sa.text("SELECT touchpoint, stage FROM touchpoints")).all())
     assert counts.set_index("touchpoint")[["csat_n", "csat_top2"]].to_dict("index") == {
         "Checkin service": {"csat_n": 11, "csat_top2": 6}, "Cleanliness": {"csat_n": 12, "csat_top2": 7},
@@ -228,7 +228,7 @@ def test_labels_that_differ_in_case_and_spaces_group_as_one_in_the_first_spellin
                                                    "submitted_at": ["2025-01-03"], "touchpoint": ["home delivery "],
                                                    "nps": [9]}))
     with engine.connect() as conn:
-        levels = queries.ticket_service_levels(conn, Filters(), by="channel")
+        levels = reads.service.service_levels.on(conn, Filters(), by="channel")
         answered = conn.execute(sa.text("SELECT touchpoint FROM survey_responses")).scalar_one()
     assert dict(zip(levels["channel"], levels["tickets"], strict=True)) == {"Chat": 2, "Email": 3}
     assert answered == "Home delivery"  # the journey's spelling, so the answer lands on its stage

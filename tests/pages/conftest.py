@@ -16,13 +16,17 @@ from tests.conftest import new_app
 
 @pytest.fixture
 def app_on(monkeypatch):
-    """An AppTest of app.py on a given database URL (optionally switched to a page), caches emptied."""
+    """An AppTest of app.py on a given database URL, caches emptied; with a page, that page is the first run.
+
+    A page opened first is what a shared link does (the pages directory runs the page without app.py); it also
+    spares each page test an Overview run (0.5-1 s). Tests of moving between pages run app.py and switch.
+    """
     def make(url: str, page: str | None = None, **params) -> AppTest:
         monkeypatch.setenv("CX_DATABASE_URL", url)
         at = new_app(**params)
-        at.run()
         if page:
-            at.switch_page(page).run()
+            at.switch_page(page)
+        at.run()
         return at
     yield make
     cache.release_embedded_file()  # the next test may open the same file with other settings

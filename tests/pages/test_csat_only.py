@@ -20,7 +20,7 @@ CSAT_ANSWERS = {  # touchpoint -> {answer: how many}
     "Boarding": {4: 5, 1: 5},  # 5 of 10: 50%, a small sample (fewer than 30 answers)
 }
 EXPECTED_CSAT = {"Check-in": 75.0, "Baggage drop": 40.0, "Lounge": 90.0, "Boarding": 50.0}
-OVERALL_CSAT = "70%"  # 94 of 135
+OVERALL_CSAT = "70% ± 8"  # 94 of 135; margin 1.96 × sqrt(.696 × .304 / 135) = 7.8 points
 NOTE = "This data has no NPS answers: showing CSAT. Also missing: effort (CES)."
 CUSTOMERS = [f"C{i:02d}" for i in range(12)]
 
@@ -101,7 +101,7 @@ def test_the_journey_map_opens_on_csat(app_on, csat_only):
     assert at.segmented_control(key="journey_metric").value == "csat"
     assert NOTE in captions(at)
     charts = figures(at)
-    cells = heatmap_cells(charts["CSAT % by touchpoint across the journey"])
+    cells = heatmap_cells(charts["CSAT by touchpoint across the journey"])
     assert cells == pytest.approx({name: value for name, value in EXPECTED_CSAT.items() if name != "Boarding"})
     assert "Emotion curve: CSAT and sentiment per stage" in charts
 
@@ -122,4 +122,4 @@ def test_loyalty_says_the_data_has_no_nps_to_group_responses_by(app_on, csat_onl
     charts = figures(at)
     assert empty_message(charts["Spend in the 90 days after answering"]) == "This data has no NPS answers."
     grid_titles = [a["text"] for a in charts["Loyalty tiers: size, experience and behaviour"]["layout"]["annotations"]]
-    assert "CSAT %" in grid_titles and "NPS" not in grid_titles
+    assert "CSAT" in grid_titles and "NPS" not in grid_titles

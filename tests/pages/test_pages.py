@@ -45,7 +45,7 @@ def test_journey_heatmap_shows_the_analytics_values_and_follows_the_metric(app_o
     for touchpoint, value in cells.items():
         assert value == pytest.approx(expected.loc[touchpoint, "nps"])
     at.segmented_control(key="journey_metric").set_value("csat").run()
-    cells = heatmap_cells(figures(at)["CSAT % by touchpoint across the journey"])
+    cells = heatmap_cells(figures(at)["CSAT by touchpoint across the journey"])
     assert cells["Home delivery"] == pytest.approx(expected.loc["Home delivery", "csat"])
 
 

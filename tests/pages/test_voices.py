@@ -11,10 +11,10 @@ import pyarrow as pa
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from data_access import comments as reads
 from data_access.db import open_database
 from data_access.filters import Filters
 from data_access.loaders import import_dataset
+from data_access.reads import comments
 
 LAST_12_MONTHS = Filters(date(2025, 11, 1), date(2026, 10, 31))
 MARKUP = "<b>bold</b> **x** <script>alert('x')</script> [link](http://example.com) # heading"
@@ -30,8 +30,8 @@ def expected(url: str, filters: Filters, order: str = "negative", **choices) -> 
     """The response ids and the count the query layer gives for a view."""
     engine = open_database(url)
     with engine.connect() as conn:
-        ids = reads.comments(conn, filters, order=order, **choices)["response_id"].tolist()
-        total = reads.comment_count(conn, filters, **choices)
+        ids = comments.listed.on(conn, filters, order=order, **choices)["response_id"].tolist()
+        total = comments.count.on(conn, filters, **choices)
     engine.dispose()
     return ids, total
 

@@ -70,18 +70,15 @@ def test_a_large_difference_on_a_small_group_is_never_called_significant():
     assert not d.significant
 
 
-def test_add_nps_matches_the_scalar_formula_row_by_row():
+def test_add_nps_by_hand_per_row():
     counts = pd.DataFrame({"promoters": [50, 10, 0], "passives": [30, 20, 0], "detractors": [20, 10, 0]})
     out = add_nps(counts)
-    for row, (pro, pas, det) in enumerate(counts.itertuples(index=False)):
-        expected = nps(pro, pas, det)
-        if expected.n:
-            assert out.loc[row, "nps"] == pytest.approx(expected.score)
-            assert out.loc[row, "nps_margin"] == pytest.approx(expected.margin)
-        else:
-            assert math.isnan(out.loc[row, "nps"])
-        assert out.loc[row, "nps_n"] == expected.n
-        assert out.loc[row, "low_n"] == expected.low_n
+    # Row 0: pP .5, pD .2 -> NPS 30; variance .7 - .09 = .61; margin 1.96 * sqrt(.61 / 100) * 100 = 15.31.
+    # Row 1: pP .25, pD .25 -> NPS 0; variance .5; margin 1.96 * sqrt(.5 / 40) * 100 = 21.91.
+    assert out.loc[0, "nps"] == pytest.approx(30.0) and out.loc[0, "nps_margin"] == pytest.approx(15.308, abs=1e-3)
+    assert out.loc[1, "nps"] == pytest.approx(0.0) and out.loc[1, "nps_margin"] == pytest.approx(21.913, abs=1e-3)
+    assert math.isnan(out.loc[2, "nps"]) and out.loc[2, "nps_n"] == 0
+    assert out["low_n"].tolist() == [False, False, True]  # 100 and 40 answers reach the minimum of 30, 0 does not
 
 
 def test_proportion_and_mean_differences_by_hand():

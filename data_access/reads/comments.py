@@ -1,4 +1,4 @@
-"""Named reads of survey comments: a filtered, ordered page of them, their count, and a bounded sample per side.
+"""Comment reads: a filtered, ordered page of them, their count, their spread by touchpoint, a sample per side.
 
 Global Filters apply through the same conditions as every survey query; the page's own choices (touchpoints,
 stages, sentiment band, NPS group, search) are added here. Every value is bound, the search included.
@@ -12,12 +12,13 @@ import pandas as pd
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
+from analytics.settings import NEGATIVE_BELOW, POSITIVE_ABOVE
 from data_access.filters import Filters, tier_label
-from data_access.queries import NEGATIVE_BELOW, _frame, _survey_from, _survey_where, nps_groups
+from data_access.reads.registry import cached_read
 from data_access.schema import survey_responses
 from data_access.schema import touchpoints as journey  # the name `touchpoints` is the readers' keyword
+from data_access.sql import frame, nps_groups, survey_from, survey_where
 
-POSITIVE_ABOVE = -NEGATIVE_BELOW  # polarity over this counts as a positive comment
 SAMPLE_PER_BAND = 3_000  # comments per side for the term analysis: enough for stable terms, small to send
 _r = survey_responses.c
 SENTIMENT_BANDS: dict[str, sa.ColumnElement] = {
@@ -46,7 +47,7 @@ def _comment_where(filters: Filters, chosen: Sequence[str] = (), stages: Sequenc
                    sentiment_band: str | None = None, nps_group: str | None = None,
                    search: str | None = None) -> list[sa.ColumnElement]:
     """The global filters, the page's choices, and 'has a comment', as one list of conditions."""
-    where = [_has_comment(), *_survey_where(filters)]
+    where = [_has_comment(), *survey_where(filters)]
     if chosen:
         where.append(_r.touchpoint.in_(list(chosen)))
     if stages:
@@ -62,57 +63,54 @@ def _comment_where(filters: Filters, chosen: Sequence[str] = (), stages: Sequenc
     return where
 
 
-def comments(conn: Connection, filters: Filters, *, touchpoints: Sequence[str] = (), stages: Sequence[str] = (),
+@cached_read
+def listed(conn: Connection, filters: Filters, *, touchpoints: Sequence[str] = (), stages: Sequence[str] = (),
              sentiment_band: str | None = None, nps_group: str | None = None, search: str | None = None,
              order: str = "negative", limit: int = 200) -> pd.DataFrame:
     """One page of comments in the view, most negative, most positive or most recent first."""
     _allowed("order", order, ORDERS)
     statement = (sa.select(_r.response_id, _r.submitted_at, _r.touchpoint, journey.c.stage, tier_label(),
                            _r.nps, _r.sentiment, _r.comment)
-                 .select_from(_survey_from())
+                 .select_from(survey_from())
                  .where(*_comment_where(filters, touchpoints, stages, sentiment_band, nps_group, search))
                  .order_by(*ORDERS[order]).limit(limit))
-    return _frame(conn, statement)
+    return frame(conn, statement)
 
 
-def comment_count(conn: Connection, filters: Filters, *, touchpoints: Sequence[str] = (), stages: Sequence[str] = (),
-                  sentiment_band: str | None = None, nps_group: str | None = None, search: str | None = None) -> int:
+@cached_read
+def count(conn: Connection, filters: Filters, *, touchpoints: Sequence[str] = (), stages: Sequence[str] = (),
+          sentiment_band: str | None = None, nps_group: str | None = None, search: str | None = None) -> int:
     """How many comments the view holds, for 'showing 200 of 1,234'."""
-    statement = (sa.select(sa.func.count()).select_from(_survey_from())
+    statement = (sa.select(sa.func.count()).select_from(survey_from())
                  .where(*_comment_where(filters, touchpoints, stages, sentiment_band, nps_group, search)))
     return int(conn.execute(statement).scalar_one())
 
 
-def comments_by_touchpoint(conn: Connection, filters: Filters, *, touchpoints: Sequence[str] = (),
-                           stages: Sequence[str] = (), nps_group: str | None = None,
-                           search: str | None = None) -> pd.DataFrame:
+@cached_read
+def by_touchpoint(conn: Connection, filters: Filters, *, touchpoints: Sequence[str] = (),
+                  stages: Sequence[str] = (), nps_group: str | None = None,
+                  search: str | None = None) -> pd.DataFrame:
     """Per touchpoint in the view: comments, negative and positive ones; most negative comments first."""
     negative = sa.func.count(sa.case((SENTIMENT_BANDS["negative"], 1))).label("negative")
     statement = (sa.select(_r.touchpoint, sa.func.count().label("comments"), negative,
                            sa.func.count(sa.case((SENTIMENT_BANDS["positive"], 1))).label("positive"))
-                 .select_from(_survey_from())
+                 .select_from(survey_from())
                  .where(*_comment_where(filters, touchpoints, stages, None, nps_group, search))
                  .group_by(_r.touchpoint).order_by(negative.desc(), _r.touchpoint))
-    return _frame(conn, statement)
+    return frame(conn, statement)
 
 
-def touchpoint_stages(conn: Connection) -> pd.DataFrame:
-    """The journey's touchpoints with their stage, in journey order (the page's filter options)."""
-    t = journey.c
-    return _frame(conn, sa.select(t.touchpoint, t.stage, t.stage_order).order_by(t.stage_order, t.touchpoint))
-
-
-def comment_sample(conn: Connection, filters: Filters, touchpoint: str,
-                   per_band: int = SAMPLE_PER_BAND) -> pd.DataFrame:
+@cached_read
+def sample(conn: Connection, filters: Filters, touchpoint: str, per_band: int = SAMPLE_PER_BAND) -> pd.DataFrame:
     """Negative and positive comment texts on one touchpoint, at most per_band of each, most recent first.
 
     The cap keeps the term analysis fast and the transfer small on any data size; on the demo data no
     touchpoint reaches it in a year. Neutral comments are left out: they distinguish neither side.
     """
     def side(band: str) -> sa.Select:
-        inner = (sa.select(_r.comment, sa.literal(band).label("band")).select_from(_survey_from())
+        inner = (sa.select(_r.comment, sa.literal(band).label("band")).select_from(survey_from())
                  .where(*_comment_where(filters, (touchpoint,), sentiment_band=band))
                  .order_by(_r.submitted_at.desc(), _r.response_id).limit(per_band).subquery(band))
         return sa.select(inner.c.comment, inner.c.band)
 
-    return _frame(conn, sa.union_all(side("negative"), side("positive")))
+    return frame(conn, sa.union_all(side("negative"), side("positive")))

@@ -1,0 +1,110 @@
+"""Status reads: what the page frame and the data health panel show (date range, filter options, data version,
+last import, scorers, rows per dataset). Plain functions on a connection: data_access.cache composes and caches
+them (status, health, data_version), so they are not registered as page reads."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+import pandas as pd
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection
+
+from data_access import known_customers
+from data_access.contracts import DATASETS
+from data_access.schema import (
+    TABLES,
+    app_meta,
+    customers,
+    import_log,
+    order_days,
+    purchases,
+    service_tickets,
+    survey_days,
+    survey_responses,
+    tier_history,
+)
+from data_access.sql import count_if, stored
+
+
+def data_date_range(conn: Connection) -> tuple[date, date] | None:
+    """First and last day with survey responses or orders; None when there is no data yet."""
+    bounds = [conn.execute(sa.select(sa.func.min(col), sa.func.max(col))).one()
+              for col in (survey_responses.c.submitted_at, purchases.c.ordered_at)]
+    firsts = [b[0] for b in bounds if b[0] is not None]
+    lasts = [b[1] for b in bounds if b[1] is not None]
+    if not firsts:
+        return None
+    return min(firsts).date(), max(lasts).date()
+
+
+def data_version(conn: Connection) -> int:
+    """Changes on every import; caches include it in their key."""
+    value = conn.execute(sa.select(app_meta.c.value).where(app_meta.c.key == "data_version")).scalar()
+    return int(value or 0)
+
+
+def sentiment_scorers(conn: Connection) -> list[str]:
+    """The scorers behind the stored sentiment, so pages can say which one they show."""
+    column = survey_responses.c.sentiment_scorer
+    rows = conn.execute(sa.select(column).where(column.is_not(None)).distinct().order_by(column))
+    return [row[0] for row in rows]
+
+
+def last_import(conn: Connection) -> datetime | None:
+    """When data last changed, for the 'data as of' line."""
+    return conn.execute(sa.select(sa.func.max(import_log.c.imported_at))).scalar()
+
+
+def filter_options(conn: Connection) -> dict[str, list[str]]:
+    """The values the global filters offer: segments, regions and channels present in the data."""
+    def distinct(column: sa.ColumnElement) -> list[str]:
+        return [v for (v,) in conn.execute(sa.select(column).where(column.is_not(None)).distinct().order_by(column))]
+
+    def summarised(column: sa.ColumnElement, summary: sa.Column) -> sa.ColumnElement:  # not millions of rows
+        return summary if stored(conn, summary.table) else column
+
+    channels = sorted(set(distinct(summarised(survey_responses.c.channel, survey_days.c.channel)))
+                      | set(distinct(summarised(purchases.c.channel, order_days.c.channel)))
+                      | set(distinct(service_tickets.c.channel)))
+    return {"segments": distinct(customers.c.segment), "regions": distinct(customers.c.region),
+            "channels": channels}
+
+
+DATASET_DATES = {"customers": customers.c.joined_at, "tier_history": tier_history.c.effective_from,
+                 "survey": survey_responses.c.submitted_at, "service": service_tickets.c.opened_at,
+                 "purchases": purchases.c.ordered_at}
+
+
+def data_health(conn: Connection, with_imports: bool = True) -> pd.DataFrame:
+    """Per dataset: rows, first and last date, last import, and the rows of customers no customers file holds.
+
+    with_imports=False for read-only warehouses, which have no import log (nor customers.origin).
+    """
+    last_import = dict(conn.execute(sa.select(import_log.c.dataset, sa.func.max(import_log.c.imported_at))
+                                    .group_by(import_log.c.dataset)).all()) if with_imports else {}
+    rows = []
+    for contract in DATASETS.values():
+        table = TABLES[contract.table]
+        measures = [sa.func.count().label("rows")]
+        if contract.name in DATASET_DATES:
+            measures += [sa.func.min(DATASET_DATES[contract.name]).label("first"),
+                         sa.func.max(DATASET_DATES[contract.name]).label("last")]
+        if contract.references_customers and with_imports:
+            on_file = sa.exists().where(customers.c.customer_id == table.c.customer_id, known_customers.from_file())
+            measures.append(count_if(~on_file).label("customers_not_on_file"))
+        row = conn.execute(sa.select(*measures).select_from(table)).one()._asdict()
+        rows.append({"dataset": contract.name, **row, "last_import": last_import.get(contract.name)})
+    return pd.DataFrame(rows, columns=["dataset", "rows", "first", "last", "last_import", "customers_not_on_file"])
+
+
+def data_checks(conn: Connection, with_origin: bool = True) -> dict[str, int]:
+    """Counts behind the health panel's checks: comments, customers without a tier, customers known only from
+    transactions (not on a read-only warehouse, whose customers have no origin)."""
+    r = survey_responses.c
+    responses, commented = conn.execute(sa.select(sa.func.count(), sa.func.count(r.comment))).one()
+    members, untiered = conn.execute(sa.select(sa.func.count(), count_if(customers.c.tier.is_(None)))).one()
+    from_transactions = conn.execute(sa.select(count_if(known_customers.from_transactions()))).scalar_one() \
+        if with_origin else 0
+    return {"responses": responses, "responses_with_comment": commented, "customers": members,
+            "customers_without_tier": untiered, "customers_from_transactions": from_transactions}
