@@ -7,7 +7,7 @@ PORT ?= 8501
 # This machine only: there is no sign-in yet. `make run ADDRESS=0.0.0.0` only behind a reverse proxy with sign-in.
 ADDRESS ?= 127.0.0.1
 
-.PHONY: run test lint demo clean bench
+.PHONY: run test test-fast lint demo clean bench
 
 $(INSTALLED): requirements.txt requirements-dev.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -20,6 +20,10 @@ run: $(INSTALLED)  ## start the app; builds the demo company on first run
 
 test: $(INSTALLED)  ## the whole test suite
 	$(PY) -m pytest
+
+# The inner loop: unit, integration on DuckDB and AppTest pages; no PostgreSQL, no browser, no `slow` tests.
+test-fast: $(INSTALLED)  ## TIMING_PLACEHOLDER
+	$(PY) -m pytest -m "not postgres and not browser and not slow"
 
 lint: $(INSTALLED)
 	$(VENV)/bin/ruff check .

@@ -20,8 +20,10 @@ from data_access import contracts, reads
 from data_access.db import DatabaseError, open_database
 from data_access.export import csv_bytes
 from data_access.filters import Filters
-from data_access.loaders import ImportReport, import_dataset
-from data_access.mapping import Mapping, load_mapping, presets
+from data_access.import_report import ImportReport
+from data_access.loaders import import_dataset
+from data_access.mapping import Mapping
+from data_access.presets import load_mapping, presets
 from data_access.readers import READERS, ImportRejected
 
 LOAD_ORDER = ("touchpoints", "customers", "tier_history", "survey", "service", "purchases")

@@ -18,7 +18,7 @@ import streamlit as st
 from components.mapping import mapping_editor, plain, prepare_editor, saved_mapping_notes, saved_mapping_picker
 from data_access.contracts import DATASETS
 from data_access.export import csv_bytes
-from data_access.loaders import ImportReport
+from data_access.import_report import ImportReport
 from data_access.mapping import Mapping
 from data_access.readers import HEADERLESS, ROW_COLUMN, ImportRejected, read_table, sheet_names
 from data_access.validate import normalise_name

@@ -18,7 +18,8 @@ import streamlit as st
 
 from data_access.contracts import Column, Dataset
 from data_access.loaders import UNPLACED_STAGE
-from data_access.mapping import AUTO, Mapping, OrderLines, WideSurvey, presets, resolve_wide
+from data_access.mapping import AUTO, Mapping, OrderLines, WideSurvey, resolve_wide
+from data_access.presets import presets
 from data_access.readers import HEADERLESS, ROW_COLUMN, ImportRejected
 from data_access.suggest import SCALES, infer_scale, suggest_mapping, suggest_respondent, text_labels
 from data_access.validate import DATE_ORDERS, normalise_name

@@ -19,7 +19,8 @@ from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.pool import NullPool
 
 from data_access.db import DatabaseError, explain, open_database
-from data_access.loaders import ImportReport, import_dataset, remove_dataset
+from data_access.import_report import ImportReport
+from data_access.loaders import import_dataset, remove_dataset
 from data_access.reads import READS, Read
 from data_access.reads import status as status_reads
 from data_access.settings import database_url, read_only

@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable, Collection, Iterator, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterator, Sequence
 from datetime import UTC, datetime
 
 import pandas as pd
@@ -12,95 +11,21 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
 from analytics.sentiment import score_texts
-from data_access import bulk, known_customers
+from data_access import bulk, known_customers, staging
 from data_access.contracts import Dataset, dataset
+from data_access.import_report import ImportReport
 from data_access.labels import Spellings
 from data_access.mapping import LINE_ROWS, Mapping, shape
-from data_access.pre_aggregates import PRE_AGGREGATES
+from data_access.pre_aggregates import fill_pre_aggregates, stale_after
 from data_access.readers import HEADERLESS, ROW_COLUMN, ImportRejected, Source, read_chunks, read_table, source_name
-from data_access.schema import TABLES, app_meta, customers, import_log, touchpoints
-from data_access.validate import DUPLICATE_KEY, validate
+from data_access.schema import TABLES, app_meta, import_log, touchpoints
+from data_access.validate import validate
 
 Progress = Callable[[str, float], None]  # (what is happening, fraction done 0..1)
-SOURCE_COLUMNS = ("source_file", "source_row")  # on staged rows: which file (its index) and which row of it
 HOURS = pd.Timedelta(hours=1)
 
 
-REJECTION_COLUMNS = ["file", "row", "column", "value", "reason"]
 RECORD_UNITS = {"wide": ("rows", "responses"), "lines": ("lines", "orders")}  # (what a file row is, what it makes)
-
-
-def _no_rejections() -> pd.DataFrame:
-    return pd.DataFrame({"file": pd.Series(dtype=object), "row": pd.Series(dtype="int64"),
-                         "column": pd.Series(dtype=object), "value": pd.Series(dtype=object),
-                         "reason": pd.Series(dtype=object)})
-
-
-def _counted(count: int, unit: str) -> str:
-    """'1 row', '2 rows': units are plural nouns ending in s."""
-    return f"{count:,} {unit[:-1] if count == 1 else unit}"
-
-
-@dataclass
-class ImportReport:
-    """What an import did, counted in the unit it read (file rows or lines) and in the records they formed
-    (orders from lines, responses from a wide survey's rows), with every rejected row and the scorer used."""
-
-    dataset: str
-    source: str
-    rows_read: int
-    inserted: int = 0
-    updated: int = 0
-    unchanged: int = 0
-    rejections: pd.DataFrame = field(default_factory=_no_rejections)
-    scorer: str | None = None
-    data_version: int | None = None
-    records: int = 0  # records formed from the rows (equal to rows_read for one row per record)
-    rejected_records: int = 0
-    unit: str = "rows"
-    record_unit: str = "rows"
-    files: int = 1
-    notes: list[str] = field(default_factory=list)  # what the reader noticed, e.g. a missing header row
-
-    def add_rejections(self, *found: pd.DataFrame) -> None:
-        """Collect rejected rows from each step, row numbers kept as whole numbers."""
-        frames = [self.rejections, *(f[REJECTION_COLUMNS] for f in found if not f.empty)]
-        self.rejections = pd.concat(frames, ignore_index=True).astype({"row": "int64"})
-
-    @property
-    def rejected(self) -> int:
-        """Rejected file rows (lines, for order lines): every row of a rejected record counts."""
-        return len(self.rejections[["file", "row"]].drop_duplicates()) if not self.rejections.empty else 0
-
-    @property
-    def stored(self) -> int:
-        return self.inserted + self.updated + self.unchanged
-
-    def reasons(self) -> pd.DataFrame:
-        """Rejections grouped by column and reason, with a count of rows and the first rows of each."""
-        if self.rejections.empty:
-            return pd.DataFrame(columns=["column", "reason", "rows", "first_rows"])
-        found = self.rejections.sort_values(["file", "row", "column"], kind="stable")
-        where = (found["file"] + " row " if self.files > 1 else "") + found["row"].astype(str)
-        grouped = found.assign(where=where).groupby(["column", "reason"], sort=False)
-        return pd.DataFrame({
-            "rows": grouped["where"].nunique(),
-            "first_rows": grouped["where"].apply(lambda rows: ", ".join(rows.drop_duplicates().head(5))),
-        }).reset_index()
-
-    def summary(self) -> str:
-        """One paragraph for a terminal or a notice, in the unit read and the records formed."""
-        read = f"{_counted(self.rows_read, self.unit)} read"
-        if self.record_unit != self.unit:
-            read += f" ({_counted(self.records, self.record_unit)})"
-        rejected = f"{_counted(self.rejected_records, self.record_unit)} rejected"
-        if self.record_unit != self.unit:
-            rejected += f" ({_counted(self.rejected, self.unit)})"
-        text = (f"{self.source} → {self.dataset}: {read}; {self.inserted:,} inserted, {self.updated:,} updated, "
-                f"{self.unchanged:,} unchanged, {rejected}.")
-        if self.scorer:
-            text += f" Sentiment scored by {self.scorer}."
-        return " ".join([text, *self.notes])
 
 
 def _derive(frame: pd.DataFrame, contract: Dataset, present: tuple[str, ...], scorer: str | None,
@@ -122,45 +47,6 @@ def _derive(frame: pd.DataFrame, contract: Dataset, present: tuple[str, ...], sc
             frame[hours] = (frame[end] - frame[start]) / HOURS
             derived.append(hours)
     return frame, tuple(derived)
-
-
-def _stage_table(conn: Connection, target: sa.Table, columns) -> sa.Table:
-    """An empty temporary table with the target's columns that the files provide, plus where each row came from."""
-    stage = sa.Table(f"stage_{target.name}_{uuid.uuid4().hex[:8]}", sa.MetaData(),
-                     *(sa.Column(c.name, c.type) for c in target.columns if c.name in columns),
-                     *(sa.Column(name, sa.Integer) for name in SOURCE_COLUMNS), prefixes=["TEMPORARY"])
-    stage.create(conn)
-    return stage
-
-
-def _reject_unknown_customers(conn: Connection, stage: sa.Table, files: list[str]) -> pd.DataFrame:
-    """Strict mode: rows naming a customer no customers file holds are removed and reported."""
-    unknown = ~sa.exists().where(customers.c.customer_id == stage.c.customer_id,
-                                 known_customers.from_file())
-    rows = conn.execute(sa.select(stage.c.source_file, stage.c.source_row, stage.c.customer_id).where(unknown)).all()
-    conn.execute(sa.delete(stage).where(unknown))
-    return pd.DataFrame({"file": [files[r.source_file] for r in rows], "row": [r.source_row for r in rows],
-                         "column": "customer_id", "value": [r.customer_id for r in rows],
-                         "reason": "unknown customer (strict mode)"})
-
-
-def _upsert(conn: Connection, target: sa.Table, stage: sa.Table, key: tuple[str, ...]) -> tuple[int, int, int]:
-    """Update changed rows, insert new ones; returns (inserted, updated, unchanged)."""
-    same_key = sa.and_(*(target.c[k] == stage.c[k] for k in key))
-    values = [c.name for c in stage.columns if c.name not in key and c.name not in SOURCE_COLUMNS]
-    changed = sa.or_(*(target.c[c].is_distinct_from(stage.c[c]) for c in values)) if values else sa.false()
-    def count(*conditions) -> int:  # counted up front: drivers disagree on rowcount for INSERT ... SELECT
-        return conn.execute(sa.select(sa.func.count()).select_from(stage).where(*conditions)).scalar_one()
-
-    total = count()
-    matched = count(sa.exists().where(same_key))
-    updated = count(sa.exists().where(same_key, changed)) if values and matched else 0
-    if updated:
-        conn.execute(sa.update(target).where(same_key, changed).values({c: stage.c[c] for c in values}))
-    names = [c.name for c in stage.columns if c.name not in SOURCE_COLUMNS]
-    conn.execute(sa.insert(target).from_select(
-        names, sa.select(*(stage.c[n] for n in names)).where(~sa.exists().where(same_key))))
-    return total - matched, updated, matched - updated
 
 
 def bump_data_version(conn: Connection) -> int:
@@ -251,25 +137,6 @@ def _label(labels: list[str]) -> str:
     return labels[0] if len(labels) == 1 else f"{len(labels)} files ({labels[0]} … {labels[-1]})"
 
 
-def _reject_repeated_keys(conn: Connection, stage: sa.Table, key: tuple[str, ...], files: list[str]) -> pd.DataFrame:
-    """Keys repeated across chunks or files: the first row wins, the later ones are reported."""
-    in_order = {"partition_by": [stage.c[k] for k in key], "order_by": (stage.c.source_file, stage.c.source_row)}
-    ranked = sa.select(stage.c.source_file, stage.c.source_row, stage.c[key[0]].label("value"),
-                       sa.func.row_number().over(**in_order).label("seen"),
-                       sa.func.first_value(stage.c.source_file).over(**in_order).label("first_file"),
-                       sa.func.first_value(stage.c.source_row).over(**in_order).label("first_row")).subquery("ranked")
-    later = sa.select(ranked).where(ranked.c.seen > 1).subquery("later")
-    rows = conn.execute(sa.select(later).order_by(later.c.source_file, later.c.source_row)).all()
-    if rows:
-        conn.execute(sa.delete(stage).where(sa.exists().where(later.c.source_file == stage.c.source_file,
-                                                              later.c.source_row == stage.c.source_row)))
-    first = [(files[r.first_file] + " row " if len(files) > 1 else "row ") + str(r.first_row) for r in rows]
-    return pd.DataFrame({"file": [files[r.source_file] for r in rows], "row": [r.source_row for r in rows],
-                         "column": key[0], "value": [f"{r.value} (first in {where})" for r, where in zip(rows, first,
-                                                                                                     strict=True)],
-                         "reason": DUPLICATE_KEY})
-
-
 UNPLACED_STAGE = "Survey touchpoints"  # where a touchpoint the survey names but the journey lacks is placed
 
 
@@ -288,27 +155,6 @@ def _add_touchpoints(conn: Connection, stage: sa.Table, stages: dict[str, str]) 
             orders[stage_name] = max(orders.values(), default=0) + 1
         conn.execute(sa.insert(touchpoints).values(touchpoint=touchpoint, stage=stage_name,
                                                    stage_order=orders[stage_name]))
-
-
-def _stale_after(table_name: str) -> list[tuple[sa.Table, Callable[[], sa.Select]]]:
-    """The pre-aggregated tables that read a table, with the SELECT that fills each."""
-    return [(table, select) for table, select, sources in PRE_AGGREGATES if table_name in sources]
-
-
-def refresh_pre_aggregates(conn: Connection, table_name: str) -> None:
-    """Rebuild the pre-aggregated tables that read a changed table, inside the change's transaction."""
-    fill_pre_aggregates(conn, [table.name for table, _ in _stale_after(table_name)])
-
-
-def fill_pre_aggregates(conn: Connection, names: Collection[str]) -> None:
-    """Empty and refill the named pre-aggregated tables (a migration fills the ones it creates).
-
-    A full rebuild, one INSERT…SELECT each, so they can never disagree with the rows they summarise.
-    """
-    for table, select, _ in PRE_AGGREGATES:
-        if table.name in names:
-            conn.execute(sa.delete(table))
-            conn.execute(sa.insert(table).from_select([c.name for c in table.columns], select()))
 
 
 def _log(conn: Connection, report: ImportReport) -> None:
@@ -332,14 +178,14 @@ def _write(conn: Connection, contract: Dataset, checked: Iterator[tuple[int, pd.
             continue
         frame, derived = _derive(spellings.unify(valid), contract, present, options["scorer"], progress)
         report.scorer = report.scorer or (options["scorer"] if "sentiment_scorer" in derived else None)
-        stage = stage if stage is not None else _stage_table(conn, target, frame.columns)
+        stage = stage if stage is not None else staging.stage_table(conn, target, frame.columns)
         bulk.fill(conn, stage, frame.assign(source_file=index)[[c.name for c in stage.columns]])
     if stage is None:
         raise ImportRejected(report.source, f"none of the {report.rows_read:,} {report.unit} can be imported; "
                                             f"{_first_reasons(report)}")
-    extra = [_reject_repeated_keys(conn, stage, contract.key, files)]
+    extra = [staging.reject_repeated_keys(conn, stage, contract.key, files)]
     if options["strict"] and contract.references_customers:
-        extra.append(_reject_unknown_customers(conn, stage, files))
+        extra.append(staging.reject_unknown_customers(conn, stage, files))
     for found in extra:
         report.rejected_records += len(found)
     report.add_rejections(*extra)
@@ -350,7 +196,7 @@ def _write(conn: Connection, contract: Dataset, checked: Iterator[tuple[int, pd.
         progress("Writing to the database", 0.9)
     if options["replace"]:
         conn.execute(sa.delete(target))
-    report.inserted, report.updated, report.unchanged = _upsert(conn, target, stage, contract.key)
+    report.inserted, report.updated, report.unchanged = staging.upsert(conn, target, stage, contract.key)
     if contract.table == "customers":
         known_customers.mark_from_file(conn, sa.select(stage.c.customer_id))
     if contract.table == "survey_responses":
@@ -365,7 +211,7 @@ def _settle(conn: Connection, table_name: str) -> set[str]:
     changed = {table_name}
     if known_customers.sync(conn):
         changed.add("customers")
-    fill_pre_aggregates(conn, {table.name for name in changed for table, _ in _stale_after(name)})
+    fill_pre_aggregates(conn, {table.name for name in changed for table, _ in stale_after(name)})
     return changed
 
 
@@ -425,7 +271,7 @@ def _tidy(engine: Engine, changed: set[str]) -> None:
     """
     if engine.dialect.name != "postgresql":
         return
-    tables = {TABLES[name] for name in changed} | {table for name in changed for table, _ in _stale_after(name)}
+    tables = {TABLES[name] for name in changed} | {table for name in changed for table, _ in stale_after(name)}
     with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
         quote = conn.dialect.identifier_preparer.format_table  # names from the schema registry, quoted
         conn.exec_driver_sql("VACUUM (ANALYZE) " + ", ".join(sorted(quote(table) for table in tables)))

@@ -1,8 +1,8 @@
-"""How a customer's file maps onto the contract: column names, fixed values, text labels, wide survey layouts,
-order lines, and the named presets for common exports.
+"""How a customer's file maps onto the contract: column names, fixed values, text labels, wide survey layouts
+and order lines.
 
 A mapping is saved as JSON and read back by the Data page and by `cli.py import --mapping` (a file, or
-`preset:NAME` for one under data_access/presets/). A flat object {"source column": "contract column"} is a
+`preset:NAME` for one of data_access/presets/). A flat object {"source column": "contract column"} is a
 mapping of columns only.
 """
 
@@ -11,7 +11,6 @@ from __future__ import annotations
 import json
 from collections.abc import Collection
 from dataclasses import asdict, dataclass, field
-from pathlib import Path
 
 import pandas as pd
 
@@ -21,8 +20,6 @@ from data_access.suggest import SCALES, SYNONYMS, infer_scale
 from data_access.validate import map_columns, normalise_name
 
 AUTO = "auto"  # a wide-survey setting that the file's columns and values decide (resolve_wide)
-PRESETS = Path(__file__).parent / "presets"
-PRESET_PREFIX = "preset:"
 LINE_ROWS = "_line_rows"  # on orders built from lines: the file rows of every line of the order
 MELTED = ("response_id", "touchpoint", "csat", "nps")  # the contract columns widen_to_long makes
 NPS_GROUP = "_NPS_GROUP"  # suffix of a column an export derived from a recommend question (_nps_groups)
@@ -110,40 +107,6 @@ class Mapping:
             extra[column.strip()] = value.strip()
         return Mapping(self.columns, self.wide, self.lines, self.date_order, {**self.constants, **extra},
                        self.labels, self.skip_rows)
-
-
-@dataclass(frozen=True)
-class Preset:
-    """A named mapping for a common export, with the dataset it is for and where that layout comes from."""
-
-    name: str
-    dataset: str
-    description: str
-    mapping: Mapping
-
-
-def presets() -> dict[str, Preset]:
-    """The presets shipped under data_access/presets/, by name."""
-    found = {}
-    for path in sorted(PRESETS.glob("*.json")):
-        data = json.loads(path.read_text(encoding="utf-8"))
-        found[path.stem] = Preset(path.stem, data["dataset"], data["description"],
-                                  Mapping.from_json(path.read_text(encoding="utf-8"), path.name))
-    return found
-
-
-def load_mapping(spec: str) -> Mapping:
-    """A mapping from a JSON file, or `preset:NAME` for a shipped preset."""
-    if spec.startswith(PRESET_PREFIX):
-        name = spec.removeprefix(PRESET_PREFIX)
-        known = presets()
-        if name not in known:
-            raise ImportRejected(spec, f"there is no preset {name!r}; the presets are: {', '.join(known)}.")
-        return known[name].mapping
-    path = Path(spec)
-    if not path.is_file():
-        raise ImportRejected(spec, "the mapping file does not exist.")
-    return Mapping.from_json(path.read_text(encoding="utf-8"), path.name)
 
 
 def _rows(frame: pd.DataFrame) -> pd.Series:

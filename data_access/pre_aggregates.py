@@ -6,7 +6,10 @@ same SELECT inline (data_access.sql.pre_aggregated).
 
 from __future__ import annotations
 
+from collections.abc import Callable, Collection
+
 import sqlalchemy as sa
+from sqlalchemy.engine import Connection
 
 from analytics.settings import FOLLOWUP_DAYS
 from data_access.filters import Filters
@@ -133,3 +136,19 @@ PRE_AGGREGATES = (  # table, the SELECT that fills it, and the tables whose chan
     (survey_days, survey_days_select, frozenset({"survey_responses", "customers"})),
     (journey_runs, journey_runs_select, frozenset({"survey_responses", "service_tickets", "purchases", "touchpoints"})),
 )
+
+
+def stale_after(table_name: str) -> list[tuple[sa.Table, Callable[[], sa.Select]]]:
+    """The pre-aggregated tables that read a table, with the SELECT that fills each."""
+    return [(table, select) for table, select, sources in PRE_AGGREGATES if table_name in sources]
+
+
+def fill_pre_aggregates(conn: Connection, names: Collection[str]) -> None:
+    """Empty and refill the named pre-aggregated tables (a migration fills the ones it creates).
+
+    A full rebuild, one INSERT…SELECT each, so they can never disagree with the rows they summarise.
+    """
+    for table, select, _ in PRE_AGGREGATES:
+        if table.name in names:
+            conn.execute(sa.delete(table))
+            conn.execute(sa.insert(table).from_select([c.name for c in table.columns], select()))

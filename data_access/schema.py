@@ -79,7 +79,7 @@ purchases = sa.Table(
     sa.Column("points_redeemed", sa.Integer),
 )
 
-# Pre-aggregated at import (data_access.loaders.fill_pre_aggregates, pre_aggregates.PRE_AGGREGATES). What followed
+# Pre-aggregated at import (pre_aggregates.fill_pre_aggregates and PRE_AGGREGATES). What followed
 # each answer and each ticket within settings.FOLLOWUP_DAYS, so no page joins answers or tickets with orders.
 # No primary keys: the GROUP BY that fills them makes the keys unique, and on DuckDB an index turns each
 # rebuild's commit from 0.01 s into 13 s at scale 1m.

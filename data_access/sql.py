@@ -10,7 +10,7 @@ import pandas as pd
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from analytics.settings import DETRACTOR_UP_TO, NEGATIVE_BELOW, PROMOTER_FROM
+from analytics.settings import CSAT_TOP_FROM, DETRACTOR_UP_TO, NEGATIVE_BELOW, PROMOTER_FROM
 from data_access.filters import Filters, channel_conditions, customer_conditions, period_conditions
 from data_access.schema import customers, purchases, service_tickets, survey_responses, touchpoints
 
@@ -64,7 +64,7 @@ def survey_measures() -> list[sa.ColumnElement]:
         sa.func.count().label("responses"),
         *nps_counts(r.nps),
         sa.func.count(r.csat).label("csat_n"),
-        count_if(r.csat >= 4).label("csat_top2"),
+        count_if(r.csat >= CSAT_TOP_FROM).label("csat_top2"),
         sa.func.count(r.ces).label("ces_n"),
         sa.func.coalesce(sa.func.sum(r.ces), 0).label("ces_sum"),
         sa.func.coalesce(sa.func.sum(r.ces * r.ces), 0).label("ces_squares"),

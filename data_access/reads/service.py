@@ -8,7 +8,7 @@ import pandas as pd
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from analytics.settings import FOLLOWUP_DAYS, SLOW_TICKET_HOURS
+from analytics.settings import CSAT_TOP_FROM, FOLLOWUP_DAYS, SLOW_TICKET_HOURS
 from data_access.compat import median, month_start
 from data_access.filters import Filters, channel_conditions, customer_conditions, period_conditions
 from data_access.pre_aggregates import ticket_followups_select
@@ -57,7 +57,7 @@ def service_levels(conn: Connection, filters: Filters, by: str | None = "channel
                            median(t.first_response_hours).label("median_first_response_hours"),
                            median(t.resolution_hours).label("median_resolution_hours"),
                            count_if(t.resolution_hours > slow_hours).label("slow"),
-                           sa.func.count(t.csat).label("csat_n"), count_if(t.csat >= 4).label("csat_top2"))
+                           sa.func.count(t.csat).label("csat_n"), count_if(t.csat >= CSAT_TOP_FROM).label("csat_top2"))
                  .select_from(_tickets_from(filters)).where(*_tickets_where(filters)).group_by(*group)
                  .order_by(*group))
     return frame(conn, statement)

@@ -17,7 +17,8 @@ from data_access import queries
 from data_access.contracts import DATASETS, dataset
 from data_access.filters import NO_TIER, Filters
 from data_access.loaders import check, import_dataset
-from data_access.mapping import PRESETS, Mapping, load_mapping, presets, shape
+from data_access.mapping import Mapping, shape
+from data_access.presets import PRESETS, load_mapping, presets
 from data_access.readers import ROW_COLUMN, ImportRejected, read_table
 from tests.conftest import ROOT
 

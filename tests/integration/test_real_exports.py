@@ -16,7 +16,8 @@ from analytics.loyalty import overall
 from data_access import reads, sql
 from data_access.filters import NO_TIER, Filters
 from data_access.loaders import check, import_dataset, remove_dataset
-from data_access.mapping import Mapping, load_mapping
+from data_access.mapping import Mapping
+from data_access.presets import load_mapping
 from data_access.readers import HEADERLESS, ImportRejected, read_chunks
 from data_access.schema import customers, purchases
 from tests.conftest import ROOT

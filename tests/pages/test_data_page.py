@@ -57,7 +57,7 @@ def health_table(at) -> pd.DataFrame:
 @pytest.fixture
 def presets_from_fixtures(monkeypatch):
     """The presets the tests know (the app ships its own under data_access/presets/)."""
-    monkeypatch.setattr("data_access.mapping.PRESETS", FIXTURES / "presets")
+    monkeypatch.setattr("data_access.presets.PRESETS", FIXTURES / "presets")
 
 
 def import_wide_survey(at):

@@ -1,6 +1,6 @@
 """Pre-aggregated tables: what followed each answer and each ticket, and loyalty points per day.
 
-The loader rebuilds them in every import's transaction (data_access.loaders.refresh_pre_aggregates); this
+The loader rebuilds them in every import's transaction (data_access.pre_aggregates.fill_pre_aggregates); this
 migration fills them once from the rows already stored, with the loader's own fill.
 
 Revision ID: 0003
@@ -42,7 +42,7 @@ def upgrade() -> None:
         sa.Column("points_earned", sa.BigInteger, nullable=False),
         sa.Column("points_redeemed", sa.BigInteger, nullable=False),
     )
-    from data_access.loaders import fill_pre_aggregates  # the one definition, so these rows match imports'
+    from data_access.pre_aggregates import fill_pre_aggregates  # the one definition, so these rows match imports'
 
     fill_pre_aggregates(op.get_bind(), ("response_followups", "ticket_followups", "order_days"))
 

@@ -56,7 +56,7 @@ def upgrade() -> None:
         sa.Column("last_redeemed_at", sa.DateTime),
         sa.Column("next_redeemed_at", sa.DateTime),
     )
-    from data_access.loaders import fill_pre_aggregates
+    from data_access.pre_aggregates import fill_pre_aggregates
 
     fill_pre_aggregates(op.get_bind(), ("survey_days", "journey_runs", "order_sequence"))
 

@@ -20,7 +20,7 @@ depends_on = None
 def upgrade() -> None:
     op.add_column("customers", sa.Column("origin", sa.String))
     from data_access.known_customers import sync
-    from data_access.loaders import fill_pre_aggregates
+    from data_access.pre_aggregates import fill_pre_aggregates
 
     sync(op.get_bind())
     fill_pre_aggregates(op.get_bind(), ("order_sequence", "order_days", "survey_days", "response_followups",
