@@ -15,10 +15,11 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from components.mapping import mapping_editor, plain, prepare_editor, saved_mapping_notes, saved_mapping_picker
+from components.editor_state import plain
+from components.mapping import mapping_editor, prepare_editor, saved_mapping_notes, saved_mapping_picker
 from data_access.contracts import DATASETS
 from data_access.export import csv_bytes
-from data_access.import_report import ImportReport
+from data_access.import_report import ImportReport, counted
 from data_access.mapping import Mapping
 from data_access.readers import HEADERLESS, ROW_COLUMN, ImportRejected, read_table, sheet_names
 from data_access.validate import normalise_name
@@ -237,10 +238,6 @@ def forget_report() -> None:
     st.session_state.pop(REPORT, None)
 
 
-def _unit(word: str, count: int) -> str:
-    return word if count != 1 or not word.endswith("s") else word[:-1]
-
-
 def show_report(upload: Upload) -> None:
     """What was (or would be) taken and what was not, in the unit read and the records formed, with the rejected
     rows to download."""
@@ -253,8 +250,7 @@ def show_report(upload: Upload) -> None:
     grouped = records != unit
     st.subheader("Import report" if stored else "Check: nothing was stored")
     if grouped:
-        st.markdown(f"**{report.rows_read:,} {_unit(unit, report.rows_read)} read → {report.records:,} "
-                    f"{_unit(records, report.records)}**")
+        st.markdown(f"**{counted(report.rows_read, unit)} read → {counted(report.records, records)}**")
     cells = st.columns(4 if grouped else 3)
     cells[0].metric(f"{unit.capitalize()} read", f"{report.rows_read:,}")
     if grouped:
@@ -263,7 +259,7 @@ def show_report(upload: Upload) -> None:
     cells[-2].metric(f"{records.capitalize()} stored" if stored else f"{records.capitalize()} that can be stored",
                      f"{taken:,}", help=f"{report.inserted:,} new, {report.updated:,} updated, "
                                         f"{report.unchanged:,} unchanged" if stored else "New or updated.")
-    lines = f"{report.rejected:,} {_unit(unit, report.rejected)}" if grouped and report.rejected else None
+    lines = counted(report.rejected, unit) if grouped and report.rejected else None
     cells[-1].metric(f"{records.capitalize()} rejected", f"{report.rejected_records:,}", delta=lines,
                      delta_color="off", delta_arrow="off",
                      help=f"Rejected {records}, and the {unit} of the files they were made of." if grouped else None)

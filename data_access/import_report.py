@@ -15,7 +15,7 @@ def _no_rejections() -> pd.DataFrame:
                          "reason": pd.Series(dtype=object)})
 
 
-def _counted(count: int, unit: str) -> str:
+def counted(count: int, unit: str) -> str:
     """'1 row', '2 rows': units are plural nouns ending in s."""
     return f"{count:,} {unit[:-1] if count == 1 else unit}"
 
@@ -69,12 +69,12 @@ class ImportReport:
 
     def summary(self) -> str:
         """One paragraph for a terminal or a notice, in the unit read and the records formed."""
-        read = f"{_counted(self.rows_read, self.unit)} read"
+        read = f"{counted(self.rows_read, self.unit)} read"
         if self.record_unit != self.unit:
-            read += f" ({_counted(self.records, self.record_unit)})"
-        rejected = f"{_counted(self.rejected_records, self.record_unit)} rejected"
+            read += f" ({counted(self.records, self.record_unit)})"
+        rejected = f"{counted(self.rejected_records, self.record_unit)} rejected"
         if self.record_unit != self.unit:
-            rejected += f" ({_counted(self.rejected, self.unit)})"
+            rejected += f" ({counted(self.rejected, self.unit)})"
         text = (f"{self.source} → {self.dataset}: {read}; {self.inserted:,} inserted, {self.updated:,} updated, "
                 f"{self.unchanged:,} unchanged, {rejected}.")
         if self.scorer:

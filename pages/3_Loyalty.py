@@ -67,7 +67,7 @@ again_column.plotly_chart(charts.group_bars(groups, "nps_group", "ordered_again"
                          key="loyalty_again")
 tickets = service.ticket_experience(reads.service.ticket_outcomes(page.filters, page.data_end))
 tickets_column.plotly_chart(charts.group_bars(tickets, "speed", "ordered_again", SPEED_COLOURS,
-                                              "Bought again after a slow or fast ticket", page.describe(), "{:.0f}%",
+                                              "Bought again, by ticket speed", page.describe(), "{:.0f}%",
                                               "% of tickets followed by an order"), key="loyalty_tickets")
 st.caption(f"Per survey response (or ticket): the same customer's orders in the {FOLLOWUP_DAYS} days after it. "
            f"Responses and tickets from the last {FOLLOWUP_DAYS} days of data are left out, so every one has a full "
