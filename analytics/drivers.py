@@ -31,11 +31,11 @@ def priority_matrix(drivers: pd.DataFrame, performance: pd.DataFrame, measure: s
     frame = drivers.merge(performance[["touchpoint", measure]], on="touchpoint", how="inner")
     frame = frame.rename(columns={"correlation": "impact", measure: "performance"})
     reliable = frame["customers"] >= MIN_N
-    impact_cut = frame.loc[reliable, "impact"].median()
-    performance_cut = frame.loc[reliable, "performance"].median()
+    impact_cut = frame["impact"][reliable].median()
+    performance_cut = frame["performance"][reliable].median()
     frame["quadrant"] = [
-        QUADRANTS[(row.impact >= impact_cut, row.performance >= performance_cut)] if ok else "Too few answers"
-        for row, ok in zip(frame.itertuples(), reliable, strict=True)
+        QUADRANTS[(impact >= impact_cut, performance >= performance_cut)] if ok else "Too few answers"
+        for impact, performance, ok in zip(frame["impact"], frame["performance"], reliable, strict=True)
     ]
     frame.attrs.update(impact_cut=impact_cut, performance_cut=performance_cut)
     return frame.sort_values("impact", ascending=False).reset_index(drop=True)

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from analytics.nps import difference, nps
+from analytics.nps import Nps, difference, nps
 from analytics.settings import (
     CSAT_TOP_FROM,
     DETRACTOR_UP_TO,
@@ -27,8 +27,12 @@ from analytics.significance import Difference, mean_difference, proportion_diffe
 Test = Callable[[pd.Series, pd.Series], Difference]  # (this period's row, the comparison's row) -> the change
 
 
+def _nps_of(row: pd.Series) -> Nps:
+    return nps(int(row.promoters), int(row.passives), int(row.detractors))
+
+
 def _nps_test(a: pd.Series, b: pd.Series) -> Difference:
-    return difference(*(nps(int(s.promoters), int(s.passives), int(s.detractors)) for s in (a, b)))
+    return difference(_nps_of(a), _nps_of(b))
 
 
 def _share_test(hits: str, n: str) -> Test:
@@ -160,7 +164,8 @@ SMALL_SAMPLE = f"Fewer than {MIN_N} answers to the metric shown: shown greyed, n
 
 def metrics_present(totals: Mapping[str, float]) -> tuple[str, ...]:
     """The metrics with at least one answer in survey totals (a summarised row), in registry order."""
-    return tuple(key for key, metric in SURVEY_METRICS.items() if (totals.get(metric.n_column) or 0) > 0)
+    return tuple(key for key, metric in SURVEY_METRICS.items()
+                 if metric.n_column is not None and (totals.get(metric.n_column) or 0) > 0)
 
 
 def headline(present: Collection[str]) -> str:

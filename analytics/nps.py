@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from typing import TypeVar
 
 import numpy as np
 import pandas as pd
@@ -12,6 +13,7 @@ from analytics.settings import ALPHA, DETRACTOR_UP_TO, MIN_N, PROMOTER_FROM
 from analytics.significance import UNKNOWN, Z95, Difference, z_test
 
 NPS_GROUPS = ("Promoter", "Passive", "Detractor")
+Counts = TypeVar("Counts", float, pd.Series)  # numbers, or whole columns of them
 
 
 def nps_group(score: int) -> str:
@@ -35,7 +37,7 @@ class Nps:
         return self.margin / Z95
 
 
-def score_and_margin(promoters, detractors, n):
+def score_and_margin(promoters: Counts, detractors: Counts, n: Counts) -> tuple[Counts, Counts]:
     """NPS and its 95% margin from counts, for numbers or whole columns alike (NaN without answers).
 
     Each answer scores +1 (promoter), 0 (passive) or −1 (detractor); NPS is their mean ×100, so its
@@ -44,7 +46,8 @@ def score_and_margin(promoters, detractors, n):
     with np.errstate(invalid="ignore", divide="ignore"):
         p_pro, p_det = np.divide(promoters, n), np.divide(detractors, n)
         variance = (p_pro + p_det) - (p_pro - p_det) ** 2
-        return 100 * (p_pro - p_det), 100 * Z95 * np.sqrt(variance / n)
+        # numpy's stubs type a ufunc on a Series as an ndarray; at run time it returns a Series
+        return 100 * (p_pro - p_det), 100 * Z95 * np.sqrt(variance / n)  # type: ignore[return-value]
 
 
 def nps(promoters: int, passives: int, detractors: int, min_n: int = MIN_N) -> Nps:

@@ -2,11 +2,19 @@
 
 from __future__ import annotations
 
+from typing import Any, overload
+
 import numpy as np
 import pandas as pd
 
 
-def ratio(numerator, denominator):
+@overload
+def ratio(numerator: pd.Series, denominator: pd.Series | float) -> pd.Series: ...
+@overload
+def ratio(numerator: pd.Series | float, denominator: pd.Series) -> pd.Series: ...
+@overload
+def ratio(numerator: float | None, denominator: float | None) -> float: ...
+def ratio(numerator: Any, denominator: Any) -> Any:  # the overloads say what goes in and what comes out
     """numerator / denominator, NaN where the denominator is zero or missing (scalars or Series)."""
     num = pd.to_numeric(numerator, errors="coerce") if isinstance(numerator, pd.Series) else numerator
     den = pd.to_numeric(denominator, errors="coerce") if isinstance(denominator, pd.Series) else denominator

@@ -15,6 +15,7 @@ from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cache
+from typing import Any
 
 import pandas as pd
 
@@ -26,13 +27,13 @@ PARALLEL_FROM = 40_000  # distinct texts; below this, starting worker processes 
 
 
 @cache
-def _textblob():
+def _textblob() -> Any:  # textblob ships no types
     from textblob.en.sentiments import PatternAnalyzer  # the lexicon ships in the package: no NLTK data
     return PatternAnalyzer()
 
 
 @cache
-def _vader():
+def _vader() -> Any:  # nor does vaderSentiment
     from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
     return SentimentIntensityAnalyzer()
 

@@ -67,10 +67,11 @@ def terms(text: str) -> list[str]:
     return found
 
 
-def _count(texts: Iterable[str]) -> Counter:
+def _count(texts: Iterable[str | float | None]) -> Counter:
+    """Term counts over texts; a missing text (None, NaN, pd.NA) has none."""
     counts: Counter = Counter()
     for text in texts:
-        if text is not None and not (isinstance(text, float) and math.isnan(text)):
+        if isinstance(text, str):
             counts.update(terms(text))
     return counts
 

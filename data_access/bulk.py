@@ -7,6 +7,7 @@ any other engine gets executemany.
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 import pandas as pd
 import sqlalchemy as sa
@@ -20,8 +21,16 @@ def _records(frame: pd.DataFrame) -> list[tuple]:
     return list(clean.itertuples(index=False, name=None))
 
 
-def _fill_duckdb(conn: Connection, table: sa.Table, frame: pd.DataFrame) -> None:
+def _driver_connection(conn: Connection) -> Any:
+    """The driver's own connection under the pooled one (None only once the pool has invalidated it)."""
     raw = conn.connection.driver_connection
+    if raw is None:
+        raise sa.exc.InvalidRequestError("the database connection was invalidated")
+    return raw
+
+
+def _fill_duckdb(conn: Connection, table: sa.Table, frame: pd.DataFrame) -> None:
+    raw = _driver_connection(conn)
     view = f"{table.name}_frame"
     raw.register(view, frame)
     try:
@@ -35,7 +44,7 @@ def _fill_postgresql(conn: Connection, table: sa.Table, frame: pd.DataFrame) -> 
     preparer = conn.dialect.identifier_preparer
     columns = ", ".join(preparer.quote(c) for c in frame.columns)
     statement = f"COPY {preparer.format_table(table)} ({columns}) FROM STDIN"
-    with conn.connection.driver_connection.cursor() as cursor, cursor.copy(statement) as copy:
+    with _driver_connection(conn).cursor() as cursor, cursor.copy(statement) as copy:
         for start in range(0, len(frame), COPY_ROWS):
             for record in _records(frame.iloc[start:start + COPY_ROWS]):
                 copy.write_row(record)

@@ -32,6 +32,7 @@ IDLE_SECONDS = 2.0  # an embedded file stays open this long after the last read;
 READ_MEMORY_LIMIT = "256MB"
 P = ParamSpec("P")
 R = TypeVar("R")
+T = TypeVar("T")
 
 
 class SharedConnection:
@@ -49,7 +50,7 @@ class SharedConnection:
         self._conn: Connection | None = None
         self._timer: threading.Timer | None = None
 
-    def run(self, database: Engine, read: Callable[[Connection], Any]) -> Any:
+    def run(self, database: Engine, read: Callable[[Connection], T]) -> T:
         with self._lock:
             if self._timer is not None:
                 self._timer.cancel()
@@ -102,11 +103,11 @@ def engine() -> Engine:
     return open_database(database_url(), read_only=read_only())
 
 
-def _with_connection(read: Callable[[Connection], Any]) -> Any:
+def _with_connection(read: Callable[[Connection], T]) -> T:
     return run_read(engine(), read)
 
 
-def run_read(database: Engine, read: Callable[[Connection], Any]) -> Any:
+def run_read(database: Engine, read: Callable[[Connection], T]) -> T:
     """Run a read as every page does; a driver error becomes a DatabaseError that says what to check."""
     try:
         if isinstance(database.pool, NullPool):  # an embedded file; server databases pool their own connections

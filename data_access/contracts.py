@@ -25,6 +25,17 @@ class Column:
     allowed: tuple[str, ...] | None = None
     not_before: str | None = None  # another datetime column of the row this one may not precede
 
+    def __post_init__(self) -> None:
+        if (self.minimum is None) != (self.maximum is None):
+            raise ValueError(f"column {self.name}: an allowed range needs both a minimum and a maximum")
+
+    @property
+    def bounds(self) -> tuple[float, float] | None:
+        """(minimum, maximum), or None for a column without an allowed range; a range has both ends."""
+        if self.minimum is None or self.maximum is None:
+            return None
+        return self.minimum, self.maximum
+
 
 @dataclass(frozen=True)
 class Dataset:
@@ -251,7 +262,7 @@ def render_markdown() -> str:
                   "| column | type | required | allowed | meaning |", "| --- | --- | --- | --- | --- |"]
         for c in d.columns:
             allowed = ", ".join(c.allowed) if c.allowed else (
-                f"{c.minimum:g} to {c.maximum:g}" if c.minimum is not None else "")
+                f"{c.bounds[0]:g} to {c.bounds[1]:g}" if c.bounds else "")
             lines.append(f"| `{c.name}` | {kinds[c.kind]} | {'yes' if c.required else 'no'} | {allowed} "
                          f"| {c.description} |")
         header = ",".join(c.name for c in d.columns)

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import sqlalchemy as sa
 from alembic import command
 from alembic.config import Config
-from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.engine import URL, Engine, make_url
 from sqlalchemy.pool import NullPool
 
 from data_access.settings import database_url, masked
@@ -42,7 +43,7 @@ def _hint(error: Exception) -> str:
             "database name are right, and that this user may connect.")
 
 
-def _url(url: str):
+def _url(url: str) -> URL:
     try:
         return make_url(url)
     except sa.exc.ArgumentError as error:
@@ -77,7 +78,7 @@ def create_engine(url: str | None = None, *, read_only: bool = False) -> Engine:
     return engine
 
 
-def _without_jit(dbapi_connection, _record) -> None:
+def _without_jit(dbapi_connection: Any, _record: Any) -> None:
     """Turn PostgreSQL's JIT compiler off for the app's sessions (bench/README.md, fix 12).
 
     The reads are short aggregations whose estimated costs clear the JIT thresholds by far, so each paid

@@ -24,18 +24,28 @@ class Filters:
     channels: tuple[str, ...] = ()
 
     @property
+    def period(self) -> tuple[date, date]:
+        """(start, end) for what needs both ends: lengths and comparison periods. Open ends are filled by within."""
+        if self.start is None or self.end is None:
+            raise ValueError(f"a closed period is needed here, not {self.start} to {self.end}; use Filters.within")
+        return self.start, self.end
+
+    @property
     def days(self) -> int:
-        return (self.end - self.start).days + 1
+        start, end = self.period
+        return (end - start).days + 1
 
     def previous_period(self) -> Filters:
         """The period of the same length that ends the day before this one starts."""
-        return replace(self, start=self.start - timedelta(days=self.days), end=self.start - timedelta(days=1))
+        start, _ = self.period
+        return replace(self, start=start - timedelta(days=self.days), end=start - timedelta(days=1))
 
     def same_period_last_year(self) -> Filters:
         """The same dates one year earlier (29 February falls back to the 28th)."""
         def back(day: date) -> date:
             return day.replace(year=day.year - 1, day=min(day.day, 28) if day.month == 2 else day.day)
-        return replace(self, start=back(self.start), end=back(self.end))
+        start, end = self.period
+        return replace(self, start=back(start), end=back(end))
 
     def within(self, first: date, last: date) -> Filters:
         """Open ends filled from the data's own date range."""
@@ -64,12 +74,20 @@ def customer_conditions(filters: Filters, columns: sa.ColumnCollection = custome
     return conditions
 
 
+def _midnight(day: date) -> datetime:
+    return datetime.combine(day, datetime.min.time())
+
+
 def period_bounds(filters: Filters) -> tuple[datetime | None, datetime | None]:
     """The period as [first moment, first moment after it), either end open (None)."""
-    def midnight(day: date) -> datetime:
-        return datetime.combine(day, datetime.min.time())
-    return (midnight(filters.start) if filters.start else None,
-            midnight(filters.end + timedelta(days=1)) if filters.end else None)
+    return (_midnight(filters.start) if filters.start else None,
+            _midnight(filters.end + timedelta(days=1)) if filters.end else None)
+
+
+def closed_period_bounds(filters: Filters) -> tuple[datetime, datetime]:
+    """period_bounds for reads that need both ends (a ValueError for an open period, as Filters.period)."""
+    start, end = filters.period
+    return _midnight(start), _midnight(end + timedelta(days=1))
 
 
 def period_conditions(column: sa.ColumnElement, filters: Filters) -> list[sa.ColumnElement]:

@@ -24,8 +24,9 @@ def label_key(label: object) -> str:
 class Spellings:
     """The spelling each label key has in the database, learnt once per import and per column."""
 
-    def __init__(self, conn: Connection, table_name: str):
-        self.conn, self.table, self.known = conn, TABLES[table_name], {}
+    def __init__(self, conn: Connection, table_name: str) -> None:
+        self.conn, self.table = conn, TABLES[table_name]
+        self.known: dict[str, dict[str, str]] = {}  # column -> {label key: spelling}
 
     def _stored(self, column: str) -> dict[str, str]:
         sources = [self.table.c[column]]

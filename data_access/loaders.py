@@ -44,7 +44,8 @@ def _derive(frame: pd.DataFrame, contract: Dataset, present: tuple[str, ...], sc
     for start, end, hours in (("opened_at", "first_response_at", "first_response_hours"),
                               ("opened_at", "resolved_at", "resolution_hours")):
         if contract.name == "service" and end in present:
-            frame[hours] = (frame[end] - frame[start]) / HOURS
+            # pandas-stubs do not type a Series of timedeltas read as Series[Any] over a Timedelta; it gives floats
+            frame[hours] = (frame[end] - frame[start]) / HOURS  # type: ignore[operator]
             derived.append(hours)
     return frame, tuple(derived)
 
@@ -81,7 +82,7 @@ Sources = Source | Sequence[Source]
 
 def _as_list(sources: Sources, names: Sequence[str] | str | None) -> tuple[list[Source], list[str]]:
     """One source or several, each with the name reports use for it."""
-    listed = list(sources) if isinstance(sources, (list, tuple)) else [sources]
+    listed = list(sources) if isinstance(sources, Sequence) and not isinstance(sources, str) else [sources]
     if not listed:
         raise ImportRejected("import", "no files were given.")
     given = [names] if isinstance(names, str) else list(names or [])
@@ -94,7 +95,7 @@ def _checked(contract: Dataset, sources: list[Source], labels: list[str], sheet:
     """Each file's chunks mapped and validated, in the report's counts; yields (file index, valid rows,
     columns present). Rejections are reported per file row: a rejected order names each of its lines."""
     layout = "wide" if mapping.wide else "lines" if mapping.lines else None
-    report.unit, report.record_unit = RECORD_UNITS.get(layout, ("rows", "rows"))
+    report.unit, report.record_unit = RECORD_UNITS[layout] if layout else ("rows", "rows")
     for index, (source, label) in enumerate(zip(sources, labels, strict=True)):
         for raw in _chunks(source, label, sheet, mapping):
             report.rows_read += len(raw)

@@ -42,6 +42,10 @@ class WideSurvey:
     overall: str = "Overall experience"
     stages: dict[str, str] = field(default_factory=dict)  # new touchpoint -> the journey stage it joins
 
+    def __post_init__(self) -> None:
+        if not isinstance(self.touchpoints, dict) and self.touchpoints != AUTO:
+            raise ValueError(f'touchpoints must map columns to touchpoints or be "{AUTO}", not {self.touchpoints!r}')
+
 
 @dataclass
 class OrderLines:
@@ -138,7 +142,7 @@ def _recommend_column(frame: pd.DataFrame, candidates: list[str], grouped: Colle
     return None
 
 
-def resolve_wide(frame: pd.DataFrame, wide: WideSurvey, mapped: set[str] = frozenset()) -> WideSurvey:
+def resolve_wide(frame: pd.DataFrame, wide: WideSurvey, mapped: Collection[str] = frozenset()) -> WideSurvey:
     """The wide layout with its "auto" settings decided from the file and its columns matched by name.
 
     `mapped` are source columns the mapping already renames (matched ignoring case, spaces, underscores and
@@ -151,11 +155,12 @@ def resolve_wide(frame: pd.DataFrame, wide: WideSurvey, mapped: set[str] = froze
         recommend = _recommend_column(frame, [c for c in frame.columns if c not in used], groups)
     else:
         recommend = (_column(frame, wide.recommend) or wide.recommend) if wide.recommend else None
-    used.add(recommend)
-    if wide.touchpoints == AUTO:
+    if recommend:
+        used.add(recommend)
+    if isinstance(wide.touchpoints, dict):
+        touchpoints = {(_column(frame, c) or c): t for c, t in wide.touchpoints.items()}
+    else:  # AUTO (__post_init__)
         touchpoints = {c: str(c).strip() for c in frame.columns if c not in used and infer_scale(frame[c])}
-    else:
-        touchpoints = {(_column(frame, c) or c): t for c, t in dict(wide.touchpoints).items()}
     scale = wide.scale
     if scale == AUTO:
         ratings = pd.concat([frame[c] for c in touchpoints if c in frame] or [pd.Series(dtype="string")])
@@ -173,9 +178,11 @@ def _on_csat_scale(rating: pd.Series, scale: str) -> pd.Series:
     return stretched.where(numbers.notna(), rating)  # text stays, for the validator to name
 
 
-def widen_to_long(frame: pd.DataFrame, wide: WideSurvey, name: str, mapped: set[str] = frozenset()) -> pd.DataFrame:
+def widen_to_long(frame: pd.DataFrame, wide: WideSurvey, name: str,
+                  mapped: Collection[str] = frozenset()) -> pd.DataFrame:
     """Melt per-touchpoint rating columns into one response per respondent and touchpoint."""
     wide = resolve_wide(frame, wide, mapped)
+    assert isinstance(wide.touchpoints, dict)  # resolve_wide always decides "auto"
     missing = [c for c in (wide.respondent, *wide.touchpoints, wide.recommend) if c and c not in frame]
     if missing:
         raise ImportRejected(name, f"the wide-survey mapping names columns the file lacks: {', '.join(missing)}.")
@@ -274,8 +281,8 @@ def shape(raw: pd.DataFrame, contract: Dataset, mapping: Mapping, name: str) -> 
         raw = widen_to_long(raw, wide, name, set(mapping.columns))
     else:
         apply_labels(raw, mapping.labels, sources)
-    keep = (mapping.lines.quantity, mapping.lines.unit_price) if mapping.lines else ()
-    keep = tuple(_column(raw, c) or c for c in keep)
+    named = (mapping.lines.quantity, mapping.lines.unit_price) if mapping.lines else ()
+    keep = tuple(_column(raw, c) or c for c in named)
     provided = (*mapping.constants, *(("amount",) if mapping.lines else ()))
     frame = map_columns(raw, contract, name, mapping.columns, keep, provided=provided)
     for column, value in mapping.constants.items():

@@ -30,6 +30,7 @@ from data_access.schema import (
 )
 from data_access.sql import (
     NPS_COUNTS,
+    Window,
     after,
     count_if,
     events,
@@ -82,8 +83,8 @@ def order_sequence_select() -> sa.Select:
     """Each order of a known customer, with the times of the customer's purchase orders before it (for a purchase
     order; for a return, their returns before it) and of the redeeming orders around it."""
     p, c = purchases.c, customers.c
-    in_order = {"partition_by": p.customer_id, "order_by": (p.ordered_at, p.order_id)}
-    same_kind = {"partition_by": (p.customer_id, is_purchase(p.amount)), "order_by": (p.ordered_at, p.order_id)}
+    in_order = Window(partition_by=p.customer_id, order_by=(p.ordered_at, p.order_id))
+    same_kind = Window(partition_by=(p.customer_id, is_purchase(p.amount)), order_by=(p.ordered_at, p.order_id))
     redeemed = sa.func.coalesce(p.points_redeemed, 0)
     redeeming_at = sa.case((redeemed > 0, p.ordered_at))
     return (sa.select(p.ordered_at, c.joined_at, c.tier, c.segment, c.region, p.amount,
@@ -112,7 +113,7 @@ def journey_runs_select() -> sa.Select:
     its default frame takes in every event tied on (time, event), so ties always share a run.
     """
     every = events(Filters())
-    in_order = {"partition_by": every.c.customer_id, "order_by": (every.c.at, every.c.event)}
+    in_order = Window(partition_by=every.c.customer_id, order_by=(every.c.at, every.c.event))
     starts = sa.case((sa.func.lag(every.c.event).over(**in_order) == every.c.event, 0), else_=1)
     marked = sa.select(every.c.customer_id, every.c.at, every.c.event, starts.label("starts")).subquery("marked")
     run = sa.func.sum(marked.c.starts).over(partition_by=marked.c.customer_id, order_by=(marked.c.at, marked.c.event))
@@ -120,7 +121,7 @@ def journey_runs_select() -> sa.Select:
     runs = (sa.select(numbered.c.customer_id, numbered.c.run, numbered.c.event,
                       sa.func.min(numbered.c.at).label("first_at"), sa.func.max(numbered.c.at).label("last_at"))
             .group_by(numbered.c.customer_id, numbered.c.run, numbered.c.event).subquery("runs"))
-    in_runs = {"partition_by": runs.c.customer_id, "order_by": runs.c.run}
+    in_runs = Window(partition_by=runs.c.customer_id, order_by=runs.c.run)
     return sa.select(runs.c.customer_id, runs.c.event, runs.c.first_at, runs.c.last_at,
                      *(sa.func.lag(runs.c.last_at, k).over(**in_runs).label(f"last_at_{k}_before")
                        for k in range(1, JOURNEY_STEPS)),

@@ -133,6 +133,7 @@ def read_csv_chunks(source: str | Path | BinaryIO, name: str, chunk_rows: int) -
     if not sample.strip():
         raise ImportRejected(name, "the file is empty.")
     layout = csv_layout(sample)
+    handle: str | Path | io.TextIOWrapper
     if isinstance(source, (str, Path)):
         handle = source
     else:
@@ -164,7 +165,7 @@ def read_excel(source: str | Path | BinaryIO, name: str, sheet: str | None) -> p
         book = pd.ExcelFile(source)
     except Exception as error:  # noqa: BLE001 - any reader failure means: not a workbook we can read
         raise ImportRejected(name, f"not a readable Excel workbook ({error}).") from None
-    sheets = book.sheet_names
+    sheets = [str(s) for s in book.sheet_names]  # str already for openpyxl; the stubs allow int
     if sheet is None and len(sheets) > 1:
         raise ImportRejected(name, f"the workbook has {len(sheets)} sheets ({', '.join(sheets)}); "
                                    "name the one to import (--sheet NAME).")
@@ -231,6 +232,6 @@ def read_table(source: Source, name: str | None = None, sheet: str | None = None
 def sheet_names(source: str | Path | BinaryIO, name: str) -> list[str]:
     """The sheets of a workbook, so a person can pick one."""
     try:
-        return list(pd.ExcelFile(source).sheet_names)
+        return [str(s) for s in pd.ExcelFile(source).sheet_names]
     except Exception as error:  # noqa: BLE001
         raise ImportRejected(name, f"not a readable Excel workbook ({error}).") from None

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 from decimal import Decimal
+from typing import Any, TypedDict
 
 import pandas as pd
 import sqlalchemy as sa
@@ -23,6 +24,13 @@ def frame(conn: Connection, statement: sa.Executable) -> pd.DataFrame:
         if data[column].map(lambda v: isinstance(v, Decimal)).any():
             data[column] = data[column].astype("float64")
     return data
+
+
+class Window(TypedDict):
+    """The PARTITION BY and ORDER BY that several window functions share: `fn().over(**window)`."""
+
+    partition_by: Any  # a column or a tuple of them, as FunctionElement.over takes them
+    order_by: Any
 
 
 def count_if(condition: sa.ColumnElement) -> sa.ColumnElement:
@@ -96,7 +104,7 @@ def survey_source(filters: Filters, by: tuple[str, ...] = ()) -> sa.FromClause:
     Both are outer joins on the other table's key, so they never change the rows; leaving them out changes
     no number and saves most of the read at scale (bench/README.md, fix 1).
     """
-    source = survey_responses
+    source: sa.FromClause = survey_responses
     if customer_conditions(filters) or CUSTOMER_GROUPS & set(by):
         source = source.outerjoin(customers, customers.c.customer_id == survey_responses.c.customer_id)
     if JOURNEY_GROUPS & set(by):
@@ -142,7 +150,8 @@ def events(filters: Filters) -> sa.Subquery:
     """Every customer event in the view: survey answers (named by journey stage), tickets and orders."""
     r, t, p = survey_responses.c, service_tickets.c, purchases.c
 
-    def of(table, customer, moment, label, channel):
+    def of(table: sa.Table, customer: sa.ColumnElement, moment: sa.ColumnElement, label: sa.ColumnElement,
+           channel: sa.ColumnElement) -> sa.Select:
         return (sa.select(customer.label("customer_id"), moment.label("at"), label.label("event"))
                 .select_from(with_customers(table, customer, filters))
                 .where(*period_conditions(moment, filters), *customer_conditions(filters),

@@ -4,6 +4,7 @@ once (keys repeated across chunks and files, strict mode's unknown customers), a
 from __future__ import annotations
 
 import uuid
+from collections.abc import Collection
 
 import pandas as pd
 import sqlalchemy as sa
@@ -11,12 +12,13 @@ from sqlalchemy.engine import Connection
 
 from data_access import known_customers
 from data_access.schema import customers
+from data_access.sql import Window
 from data_access.validate import DUPLICATE_KEY
 
 SOURCE_COLUMNS = ("source_file", "source_row")  # on staged rows: which file (its index) and which row of it
 
 
-def stage_table(conn: Connection, target: sa.Table, columns) -> sa.Table:
+def stage_table(conn: Connection, target: sa.Table, columns: Collection[str]) -> sa.Table:
     """An empty temporary table with the target's columns that the files provide, plus where each row came from."""
     stage = sa.Table(f"stage_{target.name}_{uuid.uuid4().hex[:8]}", sa.MetaData(),
                      *(sa.Column(c.name, c.type) for c in target.columns if c.name in columns),
@@ -41,7 +43,8 @@ def upsert(conn: Connection, target: sa.Table, stage: sa.Table, key: tuple[str, 
     same_key = sa.and_(*(target.c[k] == stage.c[k] for k in key))
     values = [c.name for c in stage.columns if c.name not in key and c.name not in SOURCE_COLUMNS]
     changed = sa.or_(*(target.c[c].is_distinct_from(stage.c[c]) for c in values)) if values else sa.false()
-    def count(*conditions) -> int:  # counted up front: drivers disagree on rowcount for INSERT ... SELECT
+
+    def count(*conditions: sa.ColumnElement) -> int:  # up front: drivers disagree on rowcount for INSERT ... SELECT
         return conn.execute(sa.select(sa.func.count()).select_from(stage).where(*conditions)).scalar_one()
 
     total = count()
@@ -57,7 +60,7 @@ def upsert(conn: Connection, target: sa.Table, stage: sa.Table, key: tuple[str, 
 
 def reject_repeated_keys(conn: Connection, stage: sa.Table, key: tuple[str, ...], files: list[str]) -> pd.DataFrame:
     """Keys repeated across chunks or files: the first row wins, the later ones are reported."""
-    in_order = {"partition_by": [stage.c[k] for k in key], "order_by": (stage.c.source_file, stage.c.source_row)}
+    in_order = Window(partition_by=[stage.c[k] for k in key], order_by=(stage.c.source_file, stage.c.source_row))
     ranked = sa.select(stage.c.source_file, stage.c.source_row, stage.c[key[0]].label("value"),
                        sa.func.row_number().over(**in_order).label("seen"),
                        sa.func.first_value(stage.c.source_file).over(**in_order).label("first_file"),

@@ -68,7 +68,7 @@ def values_fit(values: pd.Series, column: Column) -> bool:
         return True
     if column.kind in {"int", "float"}:
         numbers = pd.to_numeric(filled, errors="coerce")
-        in_range = numbers.between(column.minimum, column.maximum) if column.minimum is not None else numbers.notna()
+        in_range = numbers.between(*column.bounds) if column.bounds is not None else numbers.notna()
         return bool(in_range.fillna(False).all())  # text is NA after to_numeric, and all() skips NA
     return bool(pd.to_datetime(filled, errors="coerce", format="mixed").notna().mean() >= 0.9)
 

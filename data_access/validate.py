@@ -118,9 +118,10 @@ def _parse(values: pd.Series, column: Column, date_order: str = "auto") -> tuple
         reasons[present & parsed.isna()] = "not a number"
         if column.kind == "int":
             reasons[parsed.notna() & (parsed != parsed.round())] = "not a whole number"
-        in_range = parsed.between(column.minimum, column.maximum) if column.minimum is not None else True
-        reasons[parsed.notna() & ~in_range & reasons.isna()] = (
-            f"outside the allowed range {column.minimum:g} to {column.maximum:g}")
+        if column.bounds is not None:
+            low, high = column.bounds
+            reasons[parsed.notna() & ~parsed.between(low, high) & reasons.isna()] = (
+                f"outside the allowed range {low:g} to {high:g}")
         parsed = parsed.where(reasons.isna())
         return (parsed.round().astype("Int64") if column.kind == "int" else parsed.astype("Float64")), reasons
     if column.kind in {"datetime", "date"}:

@@ -12,7 +12,7 @@ from sqlalchemy.engine import Connection
 from data_access.filters import Filters, customer_conditions, period_bounds, period_conditions
 from data_access.reads.registry import cached_read
 from data_access.schema import JOURNEY_STEPS, journey_runs, purchases, service_tickets, survey_responses, touchpoints
-from data_access.sql import events, frame, stored, with_customers
+from data_access.sql import Window, events, frame, stored, with_customers
 
 LEFT_JOURNEY = "Left the journey"
 
@@ -31,12 +31,12 @@ def paths(conn: Connection, filters: Filters, steps: int = JOURNEY_STEPS) -> pd.
 
 def from_events_select(filters: Filters, steps: int) -> sa.Select:
     every = events(filters)
-    by_customer = {"partition_by": every.c.customer_id, "order_by": (every.c.at, every.c.event)}
+    by_customer = Window(partition_by=every.c.customer_id, order_by=(every.c.at, every.c.event))
     marked = sa.select(every.c.customer_id, every.c.at, every.c.event,
                        sa.func.lag(every.c.event).over(**by_customer).label("previous")).subquery("marked")
     changes = (sa.select(marked.c.customer_id, marked.c.at, marked.c.event)
                .where(sa.or_(marked.c.previous.is_(None), marked.c.previous != marked.c.event)).subquery("changes"))
-    order = {"partition_by": changes.c.customer_id, "order_by": (changes.c.at, changes.c.event)}
+    order = Window(partition_by=changes.c.customer_id, order_by=(changes.c.at, changes.c.event))
     numbered = sa.select(changes.c.event, sa.func.row_number().over(**order).label("step"),
                          sa.func.lead(changes.c.event).over(**order).label("next_event")).subquery("numbered")
     target = sa.func.coalesce(numbered.c.next_event, sa.literal(LEFT_JOURNEY)).label("target")
@@ -76,14 +76,15 @@ def from_runs_select(filters: Filters) -> sa.Select:
                    *period_conditions(j.last_at, replace(filters, end=None))]
     found = (sa.select(step.label("step"), j.event.label("source"), target.label("target")).select_from(runs)
              .where(*overlapping, sa.not_(in_period(earlier[-1]))))
+    path_rows: sa.Select | sa.CompoundSelect = found
     if start and stop:  # checked on their own, so the many other runs need no per-row look-up
         spans = [j.first_at < start, j.last_at >= stop]
-        found = sa.union_all(
+        path_rows = sa.union_all(
             found.where(sa.not_(sa.and_(*spans))),
             sa.select(sa.literal(1).label("step"), j.event.label("source"), sa.literal(LEFT_JOURNEY).label("target"))
             .select_from(runs).where(*overlapping, *spans, _has_event_between(j.customer_id, start, stop)))
-    found = found.subquery("paths")
-    keys = (found.c.step, found.c.source, found.c.target)
+    counted = path_rows.subquery("paths")
+    keys = (counted.c.step, counted.c.source, counted.c.target)
     return sa.select(*keys, sa.func.count().label("customers")).group_by(*keys).order_by(*keys)
 
 

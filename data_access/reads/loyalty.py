@@ -15,8 +15,8 @@ from data_access.filters import (
     NO_TIER,
     Filters,
     channel_conditions,
+    closed_period_bounds,
     customer_conditions,
-    period_bounds,
     period_conditions,
     tier_label,
 )
@@ -113,8 +113,8 @@ def from_sequence_select(filters: Filters) -> sa.Select:
     nothing: the redeeming orders around the order fall outside the period.
     """
     o = order_sequence.c
-    start, stop = period_bounds(filters)
-    previous_start, _ = period_bounds(filters.previous_period())
+    start, stop = closed_period_bounds(filters)
+    previous_start, _ = closed_period_bounds(filters.previous_period())
     current = o.ordered_at >= start
     purchase = is_purchase(o.amount)  # previous_at and second_previous_at are the customer's purchase orders
 

@@ -50,6 +50,7 @@ def counts(conn: Connection, filters: Filters, by: tuple[str, ...] = (),
     where = survey_where(filters, answers)
     if touchpoint is not None:
         where.append(answers.c.touchpoint == touchpoint)
+    source: sa.FromClause
     if per_day:
         source, measures = survey_days, _survey_day_sums()
         if JOURNEY_GROUPS & set(by):

@@ -89,6 +89,13 @@ def test_a_mapping_survives_json_and_reads_flat_files_too():
         Mapping.from_json('{"lines": {"qty": "Q"}}', "m.json")
 
 
+@pytest.mark.parametrize("touchpoints", ['"Auto"', '["Checkin service", "Room"]'])
+def test_a_wide_mapping_maps_its_touchpoints_or_says_auto(touchpoints):
+    # refused when the mapping is read, not with a bare dict() error in the middle of the import
+    with pytest.raises(ImportRejected, match="touchpoints must map columns to touchpoints"):
+        Mapping.from_json(f'{{"wide": {{"respondent": "Respondent", "touchpoints": {touchpoints}}}}}', "m.json")
+
+
 def test_suggested_mappings_know_common_export_headers():
     from data_access.contracts import dataset
 

@@ -214,6 +214,13 @@ def test_the_comparison_period(start, end, compare, compare_start, compare_end):
     assert view.comparison_label == {"previous": "previous period", "last-year": "same period last year"}[compare]
 
 
+@pytest.mark.parametrize("open_view", [Filters(), Filters(start=date(2025, 1, 1)), Filters(end=date(2025, 1, 31))])
+def test_a_comparison_needs_a_closed_period(open_view):
+    for comparison in (open_view.previous_period, open_view.same_period_last_year):
+        with pytest.raises(ValueError, match="closed period"):
+            comparison()
+
+
 @pytest.mark.xfail(strict=True, raises=(OverflowError, ValueError),
                    reason="custom dates are not bounded by the data, so a link near year 1 gives a comparison "
                           "before date.min (components/page.py's has_comparison reads it on every page)")

@@ -26,7 +26,7 @@ FILTER_INDEXES = (
 )
 
 
-def _sentiment_columns():
+def _sentiment_columns() -> list[sa.Column]:
     return [sa.Column("sentiment", sa.Double), sa.Column("subjectivity", sa.Double),
             sa.Column("sentiment_scorer", sa.String)]
 
