@@ -62,7 +62,6 @@ class Metric:
     margin_format: str = "{:.0f}"
     change_format: str = "{:+.0f}"
     bounds: tuple[float, float] | None = None  # the ends of the scale
-    colour_scale: str = "diverging"  # heatmaps: red (worse) to green (better) around the middle of the bounds
 
     @property
     def margin_column(self) -> str:
@@ -89,7 +88,7 @@ def _count(key: str, label: str, source: str, definition: str, number_format: st
            table_format: str = "%d", higher_is_better: bool | None = True, test: Test | None = None,
            n_column: str | None = None) -> Metric:
     return Metric(key, label, definition, source, number_format, table_format, n_column=n_column, test=test,
-                  higher_is_better=higher_is_better, colour_scale="sequential")
+                  higher_is_better=higher_is_better)
 
 
 SURVEY_METRICS: dict[str, Metric] = {metric.key: metric for metric in (
@@ -159,7 +158,6 @@ METRICS: dict[str, Metric] = {**SURVEY_METRICS, **{metric.key: metric for metric
            higher_is_better=False),
 )}}
 HEADLINE = ("nps", "csat", "sentiment")  # a page shows the first of these the data holds
-SMALL_SAMPLE = f"Fewer than {MIN_N} answers to the metric shown: shown greyed, never ranked nor called significant."
 
 
 def metrics_present(totals: Mapping[str, float]) -> tuple[str, ...]:

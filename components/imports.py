@@ -258,7 +258,8 @@ def show_report(upload: Upload) -> None:
                         help=f"{records.capitalize()} made from the {unit} read.")
     cells[-2].metric(f"{records.capitalize()} stored" if stored else f"{records.capitalize()} that can be stored",
                      f"{taken:,}", help=f"{report.inserted:,} new, {report.updated:,} updated, "
-                                        f"{report.unchanged:,} unchanged" if stored else "New or updated.")
+                                        f"{report.unchanged:,} unchanged" if stored else
+                     "Valid rows (new, updated or unchanged). Keys repeated across files are found only on import.")
     lines = counted(report.rejected, unit) if grouped and report.rejected else None
     cells[-1].metric(f"{records.capitalize()} rejected", f"{report.rejected_records:,}", delta=lines,
                      delta_color="off", delta_arrow="off",

@@ -18,6 +18,8 @@ from data_access.readers import HEADERLESS, ROW_COLUMN, ImportRejected
 from data_access.suggest import SCALES, suggest_mapping, text_labels
 from data_access.validate import DATE_ORDERS, normalise_name
 
+SUGGEST_FROM_ROWS = 5_000  # rows whose values the suggestions and the rating detection look at
+
 NO_PRESET = "(none)"
 LAYOUTS = {"rows": "One row per record", "wide": "Wide survey: one rating column per touchpoint",
            "lines": "Order lines: one row per product line"}
@@ -189,6 +191,7 @@ def mapping_editor(contract: Dataset, frame: pd.DataFrame, stages: list[str]) ->
         st.caption(f"The {skip} row{'s' if skip > 1 else ''} under each file's header {'are' if skip > 1 else 'is'} "
                    "skipped: not answers (see 'Dates and skipped rows').")
         frame = frame[frame[ROW_COLUMN] >= (1 if frame.attrs.get(HEADERLESS) else 2) + skip]
+    frame = frame.head(SUGGEST_FROM_ROWS)  # suggestions judge a sample on every rerun; the import checks every row
     ignored = [c for c in st.session_state.get(state_key("ignored"), []) if c in columns]
     if ignored:
         st.caption(plain(f"Left out by the saved mapping (never ratings): {', '.join(ignored)}."))

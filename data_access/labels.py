@@ -31,12 +31,12 @@ class Spellings:
     def _stored(self, column: str) -> dict[str, str]:
         sources = [self.table.c[column]]
         if column == "touchpoint" and self.table is not touchpoints:
-            sources.append(touchpoints.c.touchpoint)  # answers take the journey's spelling
+            sources.insert(0, touchpoints.c.touchpoint)  # answers take the journey's spelling
         spelled: dict[str, str] = {}
-        for source in reversed(sources):
+        for source in sources:
             for (value,) in self.conn.execute(sa.select(source).where(source.is_not(None)).distinct()
                                               .order_by(source)):
-                spelled[label_key(value)] = value
+                spelled.setdefault(label_key(value), value)
         return spelled
 
     def unify(self, frame: pd.DataFrame) -> pd.DataFrame:
@@ -46,7 +46,8 @@ class Spellings:
                 self.known[column] = self._stored(column)
             spelled = self.known[column]
             text = frame[column].astype("string").str.strip()
-            for value in text.dropna().unique():
+            distinct = text.dropna().unique()
+            for value in distinct:
                 spelled.setdefault(label_key(value), value)
-            frame[column] = text.map(lambda v, s=spelled: s[label_key(v)] if pd.notna(v) else v).astype("string")
+            frame[column] = text.map({value: spelled[label_key(value)] for value in distinct}).astype("string")
         return frame

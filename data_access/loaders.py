@@ -12,7 +12,7 @@ from sqlalchemy.engine import Connection, Engine
 
 from analytics.sentiment import score_texts
 from data_access import bulk, known_customers, staging
-from data_access.contracts import Dataset, dataset
+from data_access.contracts import DATASETS, Dataset, dataset
 from data_access.import_report import ImportReport
 from data_access.labels import Spellings
 from data_access.mapping import LINE_ROWS, Mapping, shape
@@ -210,7 +210,9 @@ def _settle(conn: Connection, table_name: str) -> set[str]:
     """After a change: customers named by the data are known, and every pre-aggregate reading a changed table is
     rebuilt. Returns the changed tables."""
     changed = {table_name}
-    if known_customers.sync(conn):
+    names_customers = table_name == "customers" or any(d.references_customers and d.table == table_name
+                                                       for d in DATASETS.values())
+    if names_customers and known_customers.sync(conn):
         changed.add("customers")
     fill_pre_aggregates(conn, {table.name for name in changed for table, _ in stale_after(name)})
     return changed
@@ -223,7 +225,8 @@ def import_dataset(engine: Engine, dataset_name: str, sources: Sources, *,
     """Import one file or frame, or several of the same layout; ImportRejected (nothing stored) when they are
     unusable as a whole.
 
-    All files go in one transaction, read in chunks so a large CSV never sits in memory whole: they either land
+    All files go in one transaction, a plain CSV read in chunks so it never sits in memory whole (wide surveys
+    and order lines are read whole, since their rows group): they either land
     (minus their reported bad rows) or leave the database exactly as it was. With replace, the dataset's
     existing rows are deleted in the same transaction.
     """

@@ -4,6 +4,7 @@ import streamlit as st
 
 from analytics.scorer_accuracy import measured_accuracy
 from components import voices
+from components.editor_state import plain
 from components.page import setup_page
 from components.tables import download_table
 from data_access import reads
@@ -37,7 +38,7 @@ if not total:
 else:
     shown = reads.comments.listed(page.filters, **chosen, sentiment_band=band, order=order)
     st.markdown(f"Showing **{len(shown):,}** of **{total:,}** comment{'s' * (total != 1)} · {ORDERS[order].lower()} · "
-                f"{page.describe()}")
+                f"{plain(page.describe())}")
     voices.comments_table(shown, "voices-comments", "voices_download", scorer)
 
 st.subheader("Words that set negative comments apart")
