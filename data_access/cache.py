@@ -96,11 +96,15 @@ def release_embedded_file() -> None:
     _shared.close()
 
 
-@st.cache_resource(show_spinner=False)
 def engine() -> Engine:
-    """The configured database, connected and migrated once per process."""
+    """The configured database, connected and migrated once per process (and per database it is pointed at)."""
+    return _engine(database_url(), read_only())
+
+
+@st.cache_resource(show_spinner=False)
+def _engine(url: str, reading_only: bool) -> Engine:
     release_embedded_file()  # a connection to the previous engine's file would keep its settings and lock
-    return open_database(database_url(), read_only=read_only())
+    return open_database(url, read_only=reading_only)
 
 
 def _with_connection(read: Callable[[Connection], T]) -> T:
@@ -121,19 +125,31 @@ def run_read(database: Engine, read: Callable[[Connection], T]) -> T:
 READ_ONLY_REFRESH_SECONDS = 600
 
 
+Version = tuple[str, bool, int]  # (database URL, read-only, data version): the key of every cached result
+
+
+def data_version() -> Version:
+    """The configured database and its data version, so results are cached per database and refreshed on import.
+
+    The database is part of the key, so a process that is pointed at another database (a test, or a changed
+    CX_DATABASE_URL) never serves the first one's results.
+    """
+    return _version(database_url(), read_only())
+
+
 @st.cache_data(show_spinner=False, ttl=1)
-def data_version() -> int:
+def _version(database: str, reading_only: bool) -> Version:
     """Re-read at most once a second, so an import anywhere (app or CLI) shows on the next rerun.
 
     A read-only warehouse has no import log to version, so there results refresh every ten minutes.
     """
-    if read_only():
-        return int(time.time() // READ_ONLY_REFRESH_SECONDS)
-    return _with_connection(status_reads.data_version)
+    if reading_only:
+        return database, True, int(time.time() // READ_ONLY_REFRESH_SECONDS)
+    return database, False, _with_connection(status_reads.data_version)
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
-def status(version: int) -> dict[str, Any]:
+def status(version: Version) -> dict[str, Any]:
     """Date range, filter options, last import and scorer: what the page frame needs."""
     def read(conn: Connection) -> dict[str, Any]:
         return {"span": status_reads.data_date_range(conn), "options": status_reads.filter_options(conn),
@@ -143,7 +159,7 @@ def status(version: int) -> dict[str, Any]:
 
 
 @st.cache_data(show_spinner=False, max_entries=512)
-def _cached_read(name: str, version: int, args: tuple, kwargs: tuple) -> Any:
+def _cached_read(name: str, version: Version, args: tuple, kwargs: tuple) -> Any:
     return _with_connection(lambda conn: READS[name].on(conn, *args, **dict(kwargs)))
 
 
@@ -160,7 +176,7 @@ def run(read: Read[P, R], *args: P.args, **kwargs: P.kwargs) -> R:
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
-def health(version: int) -> tuple[pd.DataFrame, dict[str, int]]:
+def health(version: Version) -> tuple[pd.DataFrame, dict[str, int]]:
     """The data health panel's figures."""
     return _with_connection(lambda conn: (status_reads.data_health(conn, with_imports=not read_only()),
                                           status_reads.data_checks(conn, with_origin=not read_only())))
