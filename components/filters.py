@@ -104,8 +104,13 @@ def view_from_params(params: Mapping[str, Sequence[str]], span: tuple[date, date
         asked = _parse_date(single("from")), _parse_date(single("to"))
         if None in asked or asked[0] > asked[1]:
             notices.append("The dates in the link are not valid (from=YYYY-MM-DD&to=YYYY-MM-DD); showing all data.")
+        elif asked[1] < first or asked[0] > last:  # an old link, or a tampered one: the data has moved on
+            notices.append(f"The dates in the link lie outside the data ({first:%d %b %Y} to {last:%d %b %Y}); "
+                           "showing all data.")
         else:
-            start, end = asked
+            start, end = max(asked[0], first), min(asked[1], last)
+            if (start, end) != asked:
+                notices.append("The dates in the link reach beyond the data; showing the days that have data.")
     compare = single("compare") or DEFAULT_COMPARISON
     if compare not in COMPARISONS:
         notices.append(f"Unknown comparison '{compare}' in the link; comparing with the previous period.")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
+import pytest
 from streamlit.testing.v1 import AppTest
 
 from analytics.survey import summarise
@@ -63,6 +64,16 @@ def test_a_tampered_link_falls_back_to_defaults_with_a_notice(app_on, demo_url):
     notices = " ".join(w.value for w in at.sidebar.warning)
     assert "Unknown period 'forever'" in notices and "'Diamond'" in notices and "Unknown comparison" in notices
     assert metric(at, "NPS").value == expected_nps(demo_url, LAST_12_MONTHS)
+
+
+@pytest.mark.parametrize(("start", "end", "notice"), [("1990-01-01", "2030-12-31", "reach beyond the data"),
+                                                     ("1990-01-01", "1990-12-31", "lie outside the data")])
+def test_an_old_link_whose_dates_leave_the_data_still_draws_every_page(app_on, demo_url, start, end, notice):
+    at = app_on(demo_url, period="custom", **{"from": start, "to": end})
+    assert not at.exception, at.exception  # before: StreamlitValueBelowMinError from the sidebar's date input
+    assert notice in " ".join(w.value for w in at.sidebar.warning)
+    for page in ("pages/1_Journey_map.py", "pages/3_Loyalty.py"):
+        assert not at.switch_page(page).run().exception
 
 
 def test_an_empty_database_says_how_to_get_data(app_on, tmp_path):

@@ -95,10 +95,14 @@ LINK_CASES = {
                      date(2024, 3, 15), "previous", ()),
     "custom, one day": ("period=custom&from=2024-02-29&to=2024-02-29", "custom", date(2024, 2, 29),
                         date(2024, 2, 29), "previous", ()),
-    # dates outside the data are kept as asked: neither cut to the span nor refused (the sidebar's date_input,
-    # bounded by the span, then raises StreamlitValueBelowMinError on a start before the data: see the xfail below)
-    "custom dates outside the data": ("period=custom&from=2020-01-01&to=2030-12-31", "custom", date(2020, 1, 1),
-                                      date(2030, 12, 31), "previous", ()),
+    # dates beyond the data are cut to it, and dates wholly outside it show all data, each with a notice: a
+    # shared link keeps working as the data moves, and the sidebar's date input never gets a date outside its range
+    "custom dates beyond the data": ("period=custom&from=2020-01-01&to=2030-12-31", "custom", FIRST, LAST, "previous",
+                                     ("reach beyond the data",)),
+    "custom dates partly before the data": ("period=custom&from=2022-12-01&to=2023-01-31", "custom", FIRST,
+                                            date(2023, 1, 31), "previous", ("reach beyond the data",)),
+    "custom dates after the data": ("period=custom&from=2026-01-01&to=2026-01-31", "custom", FIRST, LAST, "previous",
+                                    ("lie outside the data",)),
     "compare with last year": ("period=30d&compare=last-year", "30d", date(2025, 6, 1), LAST, "last-year", ()),
     "compare=previous said out loud": ("compare=previous", "12m", date(2024, 7, 1), LAST, "previous", ()),
     # from/to belong to custom periods only; beside a preset they are ignored, without a notice
@@ -221,13 +225,11 @@ def test_a_comparison_needs_a_closed_period(open_view):
             comparison()
 
 
-@pytest.mark.xfail(strict=True, raises=(OverflowError, ValueError),
-                   reason="custom dates are not bounded by the data, so a link near year 1 gives a comparison "
-                          "before date.min (components/page.py's has_comparison reads it on every page)")
 @pytest.mark.parametrize("compare", ["previous", "last-year"])
-def test_a_link_to_year_one_still_has_a_comparison(compare):
+def test_a_link_to_year_one_shows_all_data_with_a_comparison_and_a_notice(compare):
     view = view_of(f"period=custom&from=0001-01-01&to=0001-01-05&compare={compare}")
-    assert view.comparison.end < FIRST
+    assert (view.start, view.end) == (FIRST, LAST) and "lie outside the data" in view.notices[0]
+    assert view.comparison.end < view.end  # before the fix: OverflowError below date.min
 
 
 VIEWS = {
