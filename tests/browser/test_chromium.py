@@ -2,16 +2,8 @@
 
 from __future__ import annotations
 
-import os
 import shutil
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
-from contextlib import contextmanager
 from datetime import date
-from pathlib import Path
 
 import pytest
 
@@ -19,61 +11,9 @@ from analytics.survey import summarise
 from data_access import queries
 from data_access.db import open_database
 from data_access.filters import Filters
-from tests.conftest import ROOT
-
-CHROMIUM = Path("/usr/bin/chromium")
-SCREENSHOTS = ROOT / "screenshots"
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+from tests.browser.conftest import SCREENSHOTS, streamlit_server
 
 pytestmark = pytest.mark.browser
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-@pytest.fixture(scope="module")
-def chromium():
-    if not CHROMIUM.exists():
-        if os.environ.get("CI"):
-            pytest.fail("Debian's chromium is missing: .ci/run installs it")
-        pytest.skip("Debian's chromium is not installed (apt-get install --no-install-recommends chromium)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        yield browser
-        browser.close()
-
-
-@contextmanager
-def serve(database: Path):
-    """`streamlit run app.py` on a free port against database; stopped (only this process) on exit."""
-    port = _free_port()
-    env = {**os.environ, "CX_DATABASE_URL": f"duckdb:///{database}"}
-    process = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true", "--server.address",
-         "127.0.0.1", "--server.port", str(port), "--browser.gatherUsageStats", "false",
-         "--server.fileWatcherType", "none"], cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
-    try:
-        while True:
-            try:
-                with urllib.request.urlopen(f"{base}/_stcore/health", timeout=1) as answer:
-                    if answer.read() == b"ok":
-                        break
-            except OSError:
-                if time.monotonic() > deadline or process.poll() is not None:
-                    pytest.fail(f"streamlit did not start: {process.stdout.read().decode()[-2000:]}")
-                time.sleep(0.2)
-        yield base
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
 
 
 @pytest.fixture(scope="module")
@@ -81,7 +21,7 @@ def server(demo_duckdb_path, tmp_path_factory):
     """One server for the page visits, on its own copy of the demo database."""
     database = tmp_path_factory.mktemp("browser") / "cx.duckdb"
     shutil.copy(demo_duckdb_path, database)
-    with serve(database) as base:
+    with streamlit_server(database) as base:
         yield base
 
 
@@ -89,7 +29,7 @@ def server(demo_duckdb_path, tmp_path_factory):
 def fresh_server(demo_duckdb_path, tmp_path):
     """A server that has answered no request yet."""
     shutil.copy(demo_duckdb_path, tmp_path / "cx.duckdb")
-    with serve(tmp_path / "cx.duckdb") as base:
+    with streamlit_server(tmp_path / "cx.duckdb") as base:
         yield base
 
 
