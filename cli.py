@@ -231,8 +231,47 @@ def contract(_: argparse.Namespace) -> int:
     return 0
 
 
+def _progress_bar(what: str, share: float) -> None:
+    """A one-line terminal progress bar on stderr, redrawn in place."""
+    filled = round(share * 30)
+    print(f"\r{what[:40]:<40} [{'#' * filled}{'.' * (30 - filled)}] {share:4.0%}", end="" if share < 1 else "\n",
+          file=sys.stderr, flush=True)
+
+
+def sentiment(args: argparse.Namespace) -> int:
+    """Rebuild the shipped scorers (build), train the company scorer (train), or re-score stored text (rescore)."""
+    if args.action == "build":
+        from analytics.sentiment import MODELS
+        from analytics.sentiment_build import build
+
+        result = build(Path(args.ratings), MODELS, log=lambda line: print(line, file=sys.stderr))
+        for name, figures in result["scorers"].items():
+            held = figures["held_out"]
+            print(f"{name:<9} bands {figures['bands']}  held-out accuracy {held['accuracy']:.3f}  "
+                  f"macro-F1 {held['macro_f1']:.3f}")
+        return 0
+    from data_access import sentiment_models
+
+    engine = open_database(args.database_url)
+    if args.action == "train":
+        stored = sentiment_models.train_and_store(engine, _progress_bar)
+        figures = stored.figures
+        print(f"Company scorer trained on {stored.rated_comments:,} rated comments: cross-validated accuracy "
+              f"{figures['cv_accuracy']:.3f} against customers' scores; held-out human-rated macro-F1 "
+              f"{figures['held_out']['macro_f1']:.3f}. Agreement of the others: "
+              + ", ".join(f"{k} {v:.3f}" for k, v in figures["agreement"].items()) + ".")
+        return 0
+    used, texts, notice = sentiment_models.rescore(engine, args.scorer, _progress_bar)
+    if notice:
+        print(notice, file=sys.stderr)
+    print(f"Re-scored {texts:,} distinct comment and ticket texts with {used}.")
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
-    from analytics.sentiment import SCORERS
+    from analytics.sentiment import COMPANY, DEFAULT_SCORER, SCORERS, SHARED_RATINGS
+
+    scorers = [*SCORERS, COMPANY]
 
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--database-url", help="SQLAlchemy URL; default CX_DATABASE_URL or data/cx.duckdb")
@@ -242,7 +281,7 @@ def parser() -> argparse.ArgumentParser:
     build = commands.add_parser("demo", parents=[common], help="build the demo company into the database")
     build.add_argument("--scale", choices=("small", "1m"), default="small")
     build.add_argument("--seed", type=int, default=42)
-    build.add_argument("--scorer", choices=list(SCORERS), default="textblob")
+    build.add_argument("--scorer", choices=scorers, default=DEFAULT_SCORER)
     build.add_argument("--if-empty", action="store_true", help="only when the database holds no data yet")
     build.set_defaults(run=demo)
 
@@ -255,7 +294,8 @@ def parser() -> argparse.ArgumentParser:
                       help="a fixed value for a contract column the files lack, e.g. submitted_at=2025-06-30 "
                            "(repeatable)")
     load.add_argument("--rejected", metavar="FILE", help="write every rejected row, with its reason, to this CSV")
-    load.add_argument("--scorer", choices=list(SCORERS), default="textblob")
+    load.add_argument("--scorer", choices=scorers, default=DEFAULT_SCORER,
+                      help="company: the scorer trained on your rated comments (python cli.py sentiment train)")
     load.add_argument("--sheet", help="sheet to read from an Excel workbook with several")
     load.add_argument("--strict", action="store_true", help="reject rows naming unknown customers")
     load.add_argument("--replace", action="store_true", help="delete the dataset's rows first (same transaction)")
@@ -273,6 +313,14 @@ def parser() -> argparse.ArgumentParser:
 
     defined = commands.add_parser("metrics", parents=[common], help="print the metric registry as Markdown")
     defined.set_defaults(run=metrics)
+
+    tone = commands.add_parser("sentiment", parents=[common], help="sentiment scorers: build, train, rescore")
+    tone.add_argument("action", choices=("build", "train", "rescore"),
+                      help="build: refit bands and the general scorer from human-rated sets (analytics/models/); "
+                           "train: the company scorer from your rated comments; rescore: every stored text again")
+    tone.add_argument("--scorer", choices=scorers, default=DEFAULT_SCORER, help="for rescore")
+    tone.add_argument("--ratings", default=str(SHARED_RATINGS), help="for build: folder of *_GroundTruth.txt")
+    tone.set_defaults(run=sentiment)
 
     doc = commands.add_parser("contract", parents=[common], help="print the data contract as Markdown")
     doc.set_defaults(run=contract)

@@ -18,7 +18,6 @@ from analytics.settings import (
     CSAT_TOP_FROM,
     DETRACTOR_UP_TO,
     MIN_N,
-    NEGATIVE_BELOW,
     PROMOTER_FROM,
     SLOW_TICKET_HOURS,
 )
@@ -108,7 +107,9 @@ SURVEY_METRICS: dict[str, Metric] = {metric.key: metric for metric in (
             (-1, 1)),
 )}
 METRICS: dict[str, Metric] = {**SURVEY_METRICS, **{metric.key: metric for metric in (
-    Metric("negative_share", "Negative comments", f"Share of comments with polarity below {NEGATIVE_BELOW}, in %.",
+    Metric("negative_share", "Negative comments",
+           "Share of scored comments in the negative band, in %. Each scorer's bands were fitted on human-rated "
+           "sentences (analytics/models/sentiment.json); comments not in English are not scored.",
            "survey", "{:.0f}%", "%.0f", n_column="sentiment_n", higher_is_better=False, bounds=(0, 100)),
     _count("responses", "Responses", "survey", "Survey answers in the period.", higher_is_better=None),
     _count("customers", "Customers", "loyalty",

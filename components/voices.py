@@ -11,8 +11,7 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from analytics.nps import nps_group
-from analytics.sentiment import SCORERS
-from analytics.settings import NEGATIVE_BELOW, POSITIVE_ABOVE
+from analytics.scorer_accuracy import comparison, scorer_line
 from analytics.terms import terms_by_band
 from components.theme import NEGATIVE, NPS_GROUP_COLOURS, POSITIVE, TEXT, empty_figure, style
 from data_access.export import csv_bytes
@@ -24,7 +23,7 @@ SIDES = {"negative": ("More typical of negative comments", NEGATIVE),
 ROW_HEIGHT = 76  # Streamlit wraps text in cells only above 4rem (64 px): three lines of a comment
 ROWS_HEIGHT = 620  # at most about eight rows on screen; the table scrolls
 COMMENT_WIDTH = 415  # with the other columns' widths, the table fits a 1500 px window without scrolling
-TABLE_COLUMNS = ["sentiment", "nps", "comment", "touchpoint", "stage", "tier", "submitted_at", "response_id"]
+TABLE_COLUMNS = ["sentiment", "band", "nps", "comment", "touchpoint", "stage", "tier", "submitted_at", "response_id"]
 
 
 def term_bars(terms: pd.DataFrame, title: str, subtitle: str) -> go.Figure:
@@ -51,11 +50,12 @@ def term_bars(terms: pd.DataFrame, title: str, subtitle: str) -> go.Figure:
     return style(fig, title, subtitle, height=170 + 24 * len(data))
 
 
-def _sentiment_colour(value: float) -> str:
-    if pd.isna(value):
-        return ""
-    colour = NEGATIVE if value < NEGATIVE_BELOW else POSITIVE if value > POSITIVE_ABOVE else TEXT
-    return f"color: {colour}; font-weight: 600"
+BAND_COLOURS = {"negative": NEGATIVE, "positive": POSITIVE, "neutral": TEXT}
+
+
+def _band_colours(bands: pd.Series) -> list[str]:
+    """The sentiment cell coloured by its band (which the scorer's own cut-offs set), not by a fixed threshold."""
+    return [f"color: {BAND_COLOURS[b]}; font-weight: 600" if b in BAND_COLOURS else "" for b in bands]
 
 
 def _nps_colour(value: float) -> str:
@@ -67,12 +67,16 @@ def _nps_colour(value: float) -> str:
 def comments_table(frame: pd.DataFrame, name: str, key: str, scorer: str) -> None:
     """The comments as plain text, sentiment and NPS in the palette's colours, and a CSV of exactly these rows."""
     shown = frame[[c for c in TABLE_COLUMNS if c in frame]]
-    styled = shown.style.map(_sentiment_colour, subset=["sentiment"]).map(_nps_colour, subset=["nps"])
+    styled = shown.style.map(_nps_colour, subset=["nps"])
+    if "band" in frame:
+        styled = styled.apply(lambda _: _band_colours(frame["band"]), subset=["sentiment"])
     height = min(ROWS_HEIGHT, 40 + ROW_HEIGHT * len(shown))
     st.dataframe(styled, hide_index=True, height=height, row_height=ROW_HEIGHT, placeholder="–", column_config={
         "sentiment": st.column_config.NumberColumn(
             "Sentiment", format="%+.2f", width=80,
-            help=f"Polarity from −1 to +1, scored at import by {scorer}; below {NEGATIVE_BELOW} is negative."),
+            help=f"Polarity from −1 to +1, scored at import by {scorer}; red is the negative band, green the "
+                 "positive one, by the scorer's cut-offs; a blank is a comment not in English (not scored)."),
+        "band": st.column_config.TextColumn("Band", width=80),
         "nps": st.column_config.NumberColumn("NPS", format="%d", width=55,
                                              help="The 0-10 answer: 9-10 promoter, 7-8 passive, 0-6 detractor."),
         "comment": st.column_config.TextColumn("Comment", width=COMMENT_WIDTH),
@@ -95,21 +99,33 @@ def term_columns() -> dict:
             "positive_count": st.column_config.NumberColumn("In positive comments", format="%d")}
 
 
-def _accuracy(r: float | None) -> str:
-    return (f" Measured agreement with human ratings: r = {r:.2f} (Pearson, Amazon review snippets of the "
-            "VADER paper; `make bench`)." if r is not None else "")
-
-
-def scorer_note(scorers: list[str], accuracy: dict[str, float | None] | None = None) -> str:
-    """Which scorer produced the stored sentiment, how well it agrees with people, and what the bands mean."""
+def scorer_note(scorers: list[str], company: dict | None = None) -> str:
+    """Which scorer produced the stored sentiment and how well it reads people, one line per scorer."""
     if not scorers:
         return "No comment has a sentiment score yet: import survey comments to score them."
-    accuracy = accuracy or {}
-    named = "; ".join((f"**{name}** – {SCORERS[name].description}" if name in SCORERS else f"**{name}**.")
-                      + _accuracy(accuracy.get(name)) for name in scorers)
-    mixed = "Different imports used different scorers: " if len(scorers) > 1 else ""
-    return (f"Sentiment scored once at import by: {mixed}{named} Polarity runs from −1 to +1: below "
-            f"{NEGATIVE_BELOW} counts as negative, above {POSITIVE_ABOVE} as positive, in between as neutral.")
+    mixed = "Different imports used different scorers. " if len(scorers) > 1 else ""
+    lines = [scorer_line(name, company and company["figures"], company and company["trained_at"])
+             for name in scorers]
+    return (f"Sentiment scored once at import. {mixed}" + " ".join(lines) + " Each scorer's bands were fitted on "
+            "human-rated sentences; comments not in English are not scored.")
+
+
+def scorer_comparison(company: dict | None) -> None:
+    """Every scorer's measured figures side by side, so the choice is made with numbers."""
+    table = comparison(company and company["figures"])
+    percent = {"format": "percent"}
+    st.dataframe(table, hide_index=True, column_config={
+        "scorer": "Scorer", "kind": "Kind",
+        "held_out_accuracy": st.column_config.NumberColumn(
+            "Right class, held-out sentences", **percent,
+            help="Share of 7,163 human-rated sentences no scorer was fitted on, put in the right one of negative, "
+                 "neutral and positive."),
+        "held_out_macro_f1": st.column_config.NumberColumn(
+            "Macro-F1, held-out", format="%.2f", help="The three classes weighed equally (1 is perfect)."),
+        "agrees_with_customers": st.column_config.NumberColumn(
+            "Matches your customers' scores", **percent,
+            help="On your comments with NPS 0-6 (negative) or 9-10 (positive): the company scorer by "
+                 "cross-validation, the others as they are. Train the company scorer on the Data page.")})
 
 
 @st.cache_data(show_spinner=False, max_entries=64)

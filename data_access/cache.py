@@ -154,7 +154,7 @@ def status(version: Version) -> dict[str, Any]:
     def read(conn: Connection) -> dict[str, Any]:
         return {"span": status_reads.data_date_range(conn), "options": status_reads.filter_options(conn),
                 "last_import": None if read_only() else status_reads.last_import(conn),
-                "scorers": status_reads.sentiment_scorers(conn)}
+                "scorers": status_reads.sentiment_scorers(conn), "company_scorer": status_reads.company_scorer(conn)}
     return _with_connection(read)
 
 
@@ -193,6 +193,19 @@ def import_file(dataset_name: str, source: Any, **options: Any) -> ImportReport:
     report = import_dataset(engine(), dataset_name, source, **options)
     st.cache_data.clear()
     return report
+
+
+def write(change: Callable[[Engine], T]) -> T:
+    """Run a write that is not an import (theme names, merges, pins) on the app's engine, then drop cached results
+    so every read shows it; a driver error becomes a DatabaseError that says what to check."""
+    release_embedded_file()
+    database = engine()
+    try:
+        result = change(database)
+    except sa.exc.SQLAlchemyError as error:
+        raise explain(error, database.url.render_as_string(hide_password=False), "write to") from None
+    st.cache_data.clear()
+    return result
 
 
 def remove(dataset_name: str) -> ImportReport:

@@ -2,23 +2,22 @@
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Callable, Iterator, Sequence
-from datetime import UTC, datetime
 
 import pandas as pd
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
-from analytics.sentiment import score_texts
-from data_access import bulk, known_customers, staging
+from analytics.sentiment import DEFAULT_SCORER, Scorer, score_texts
+from data_access import bulk, known_customers, sentiment_models, staging
+from data_access.change_log import log_change
 from data_access.contracts import DATASETS, Dataset, dataset
 from data_access.import_report import ImportReport
 from data_access.labels import Spellings
 from data_access.mapping import LINE_ROWS, Mapping, shape
 from data_access.pre_aggregates import fill_pre_aggregates, stale_after
 from data_access.readers import HEADERLESS, ROW_COLUMN, ImportRejected, Source, read_chunks, read_table, source_name
-from data_access.schema import TABLES, app_meta, import_log, touchpoints
+from data_access.schema import TABLES, touchpoints
 from data_access.validate import validate
 
 Progress = Callable[[str, float], None]  # (what is happening, fraction done 0..1)
@@ -28,7 +27,7 @@ HOURS = pd.Timedelta(hours=1)
 RECORD_UNITS = {"wide": ("rows", "responses"), "lines": ("lines", "orders")}  # (what a file row is, what it makes)
 
 
-def _derive(frame: pd.DataFrame, contract: Dataset, present: tuple[str, ...], scorer: str | None,
+def _derive(frame: pd.DataFrame, contract: Dataset, present: tuple[str, ...], scorer: Scorer | None,
             progress: Progress | None) -> tuple[pd.DataFrame, tuple[str, ...]]:
     """Columns computed once at import so pages never compute them: sentiment and service hours."""
     derived: list[str] = []
@@ -38,9 +37,10 @@ def _derive(frame: pd.DataFrame, contract: Dataset, present: tuple[str, ...], sc
         scores = score_texts(frame[contract.text_column], scorer, progress=report)
         frame["sentiment"] = scores["sentiment"]
         frame["subjectivity"] = scores["subjectivity"]
-        frame["sentiment_scorer"] = pd.Series(scorer, index=frame.index, dtype="string").where(
-            frame["sentiment"].notna())
-        derived += ["sentiment", "subjectivity", "sentiment_scorer"]
+        frame["sentiment_band"] = scores["band"]
+        frame["sentiment_scorer"] = pd.Series(scorer.name, index=frame.index, dtype="string").where(
+            scores["band"].notna())
+        derived += ["sentiment", "subjectivity", "sentiment_band", "sentiment_scorer"]
     for start, end, hours in (("opened_at", "first_response_at", "first_response_hours"),
                               ("opened_at", "resolved_at", "resolution_hours")):
         if contract.name == "service" and end in present:
@@ -48,17 +48,6 @@ def _derive(frame: pd.DataFrame, contract: Dataset, present: tuple[str, ...], sc
             frame[hours] = (frame[end] - frame[start]) / HOURS  # type: ignore[operator]
             derived.append(hours)
     return frame, tuple(derived)
-
-
-def bump_data_version(conn: Connection) -> int:
-    """Every import changes the data version, so caches keyed by it show the new data at once."""
-    current = conn.execute(sa.select(app_meta.c.value).where(app_meta.c.key == "data_version")).scalar()
-    version = int(current or 0) + 1
-    if current is None:
-        conn.execute(sa.insert(app_meta).values(key="data_version", value=str(version)))
-    else:
-        conn.execute(sa.update(app_meta).where(app_meta.c.key == "data_version").values(value=str(version)))
-    return version
 
 
 def _chunks(source: Source, label: str, sheet: str | None, mapping: Mapping) -> Iterator[pd.DataFrame]:
@@ -158,15 +147,6 @@ def _add_touchpoints(conn: Connection, stage: sa.Table, stages: dict[str, str]) 
                                                    stage_order=orders[stage_name]))
 
 
-def _log(conn: Connection, report: ImportReport) -> None:
-    report.data_version = bump_data_version(conn)
-    conn.execute(sa.insert(import_log).values(
-        import_id=uuid.uuid4().hex, dataset=report.dataset, source=report.source,
-        imported_at=datetime.now(UTC).replace(tzinfo=None), rows_read=report.rows_read,
-        inserted=report.inserted, updated=report.updated, unchanged=report.unchanged,
-        rejected=report.rejected, scorer=report.scorer, data_version=report.data_version))
-
-
 def _write(conn: Connection, contract: Dataset, checked: Iterator[tuple[int, pd.DataFrame, tuple]],
            report: ImportReport, files: list[str], options: dict, progress: Progress | None) -> set[str]:
     """Stage every valid row of every file, then replace or upsert, inside the caller's transaction.
@@ -178,7 +158,7 @@ def _write(conn: Connection, contract: Dataset, checked: Iterator[tuple[int, pd.
         if valid.empty:
             continue
         frame, derived = _derive(spellings.unify(valid), contract, present, options["scorer"], progress)
-        report.scorer = report.scorer or (options["scorer"] if "sentiment_scorer" in derived else None)
+        report.scorer = report.scorer or (options["scorer"].name if "sentiment_scorer" in derived else None)
         stage = stage if stage is not None else staging.stage_table(conn, target, frame.columns)
         bulk.fill(conn, stage, frame.assign(source_file=index)[[c.name for c in stage.columns]])
     if stage is None:
@@ -219,7 +199,7 @@ def _settle(conn: Connection, table_name: str) -> set[str]:
 
 
 def import_dataset(engine: Engine, dataset_name: str, sources: Sources, *,
-                   mapping: Mapping | dict[str, str] | None = None, scorer: str = "textblob", strict: bool = False,
+                   mapping: Mapping | dict[str, str] | None = None, scorer: str = DEFAULT_SCORER, strict: bool = False,
                    replace: bool = False, name: Sequence[str] | str | None = None, sheet: str | None = None,
                    progress: Progress | None = None) -> ImportReport:
     """Import one file or frame, or several of the same layout; ImportRejected (nothing stored) when they are
@@ -237,9 +217,13 @@ def import_dataset(engine: Engine, dataset_name: str, sources: Sources, *,
     stages = mapping.wide.stages if mapping.wide else {}
     try:
         with engine.begin() as conn:
+            chosen = sentiment_models.resolve(conn, scorer)
+            if chosen.notice and contract.text_column:
+                report.notes.append(chosen.notice)
             changed = _write(conn, contract, checked, report, labels,
-                             {"scorer": scorer, "strict": strict, "replace": replace, "stages": stages}, progress)
-            _log(conn, report)
+                             {"scorer": chosen.scorer, "strict": strict, "replace": replace, "stages": stages},
+                             progress)
+            log_change(conn, report)
     except sa.exc.SQLAlchemyError as error:
         reason = str(getattr(error, "orig", error)).strip().splitlines()[0]
         raise ImportRejected(report.source, f"the database refused the rows, so nothing was stored ({reason}).") \
@@ -262,7 +246,7 @@ def remove_dataset(engine: Engine, dataset_name: str) -> ImportReport:
         conn.execute(sa.delete(target))
         changed = _settle(conn, contract.table)
         report = ImportReport(contract.name, "(removed)", rows_read=removed)
-        _log(conn, report)
+        log_change(conn, report)
     _tidy(engine, changed)
     return report
 

@@ -46,6 +46,7 @@ survey_responses = sa.Table(
     sa.Column("sentiment", sa.Double),
     sa.Column("subjectivity", sa.Double),
     sa.Column("sentiment_scorer", sa.String),
+    sa.Column("sentiment_band", sa.String),  # negative, neutral, positive or "not scored", by the scorer's bands
 )
 
 service_tickets = sa.Table(
@@ -66,6 +67,7 @@ service_tickets = sa.Table(
     sa.Column("sentiment_scorer", sa.String),
     sa.Column("first_response_hours", sa.Double),
     sa.Column("resolution_hours", sa.Double),
+    sa.Column("sentiment_band", sa.String),  # added by migration 0006, hence last
 )
 
 purchases = sa.Table(
@@ -178,10 +180,35 @@ import_log = sa.Table(
     sa.Column("data_version", sa.Integer, nullable=False),
 )
 
+sentiment_models = sa.Table(  # the company scorer, retrained from the company's rated comments
+    "sentiment_models", metadata,
+    sa.Column("model_id", sa.String, primary_key=True),
+    sa.Column("scorer", sa.String, nullable=False),
+    sa.Column("trained_at", sa.DateTime, nullable=False),
+    sa.Column("data_version", sa.Integer, nullable=False),
+    sa.Column("rated_comments", sa.Integer, nullable=False),  # comments with a score when trained: staleness base
+    sa.Column("figures", sa.Text, nullable=False),  # JSON: cross-validated accuracy, held-out figures
+    sa.Column("model", sa.LargeBinary, nullable=False),  # analytics.sentiment_model.TextModel.to_bytes()
+)
+
 app_meta = sa.Table(
     "app_meta", metadata,
     sa.Column("key", sa.String, primary_key=True),
     sa.Column("value", sa.String, nullable=False),
+)
+
+# Themes people keep per touchpoint on the Voices page (data_access.themes_store): a name and keywords (one per
+# line); a comment matches when one starts a word of it. A merged theme stays, pointing at the one it went into.
+comment_themes = sa.Table(
+    "comment_themes", metadata,
+    sa.Column("theme_id", sa.String, primary_key=True),
+    sa.Column("touchpoint", sa.String, nullable=False),
+    sa.Column("name", sa.String, nullable=False),
+    sa.Column("keywords", sa.Text, nullable=False),
+    sa.Column("pinned", sa.Boolean, nullable=False),
+    sa.Column("merged_into", sa.String),
+    sa.Column("created_at", sa.DateTime, nullable=False),
+    sa.Column("updated_at", sa.DateTime, nullable=False),
 )
 
 TABLES: dict[str, sa.Table] = dict(metadata.tables)

@@ -11,7 +11,7 @@ import pandas as pd
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from analytics.settings import CSAT_TOP_FROM, DETRACTOR_UP_TO, NEGATIVE_BELOW, PROMOTER_FROM
+from analytics.settings import CSAT_TOP_FROM, DETRACTOR_UP_TO, PROMOTER_FROM
 from data_access.filters import Filters, channel_conditions, customer_conditions, period_conditions
 from data_access.schema import customers, purchases, service_tickets, survey_responses, touchpoints
 
@@ -79,7 +79,7 @@ def survey_measures() -> list[sa.ColumnElement]:
         sa.func.count(r.sentiment).label("sentiment_n"),
         sa.func.coalesce(sa.func.sum(r.sentiment), 0.0).label("sentiment_sum"),
         sa.func.coalesce(sa.func.sum(r.sentiment * r.sentiment), 0.0).label("sentiment_squares"),
-        count_if(r.sentiment < NEGATIVE_BELOW).label("sentiment_negative"),
+        count_if(r.sentiment_band == "negative").label("sentiment_negative"),
     ]
 
 

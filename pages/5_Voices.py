@@ -2,18 +2,22 @@
 
 import streamlit as st
 
-from analytics.scorer_accuracy import measured_accuracy
+from analytics.themes import summarise as summarise_themes
+from components import themes as theme_view
 from components import voices
 from components.editor_state import plain
 from components.page import setup_page
 from components.tables import download_table
-from data_access import reads
+from data_access import cache, reads, themes_store
+from data_access.db import DatabaseError
 from data_access.reads.comments import NPS_GROUPS, SAMPLE_PER_BAND, SENTIMENT_BANDS
 
 page = setup_page("Voices", ":material/forum:", "Customers' comments, searchable, and the words behind unhappy ones.")
 ORDERS = {"negative": "Most negative first", "positive": "Most positive first", "recent": "Most recent first"}
 scorer = ", ".join(page.status["scorers"]) or "no scorer"
-st.caption(voices.scorer_note(page.status["scorers"], {s: measured_accuracy(s) for s in page.status["scorers"]}))
+st.caption(voices.scorer_note(page.status["scorers"], page.status["company_scorer"]))
+with st.expander("How well each sentiment scorer reads people"):
+    voices.scorer_comparison(page.status["company_scorer"])
 
 journey = reads.journey.touchpoint_stages()
 where_column, stage_column, band_column, group_column, search_column, order_column = st.columns(
@@ -63,3 +67,30 @@ st.caption("Terms are words and two-word phrases. Score: weighted log-odds ratio
 with st.expander("Terms as a table"):
     download_table(terms, "voices-terms-" + touchpoint.lower().replace(" ", "-"), "voices_terms_download",
                    voices.term_columns())
+
+st.subheader("Themes")
+found = reads.themes.stored(touchpoint)
+kept = bool(found)  # stored themes: named, merged and pinned by people
+if not kept:
+    proposals = theme_view.proposed(reads.themes.seed_sample(touchpoint))
+    kept = bool(proposals) and cache.writable()
+    if kept:
+        cache.write(lambda database: themes_store.seed(database, touchpoint, proposals))
+    found = reads.themes.stored(touchpoint) if kept else proposals
+if not found:
+    st.info("**Too few comments on this touchpoint to propose themes.** At least 20 are needed.")
+    st.stop()
+summary = summarise_themes(reads.themes.summary(page.filters, touchpoint, found))
+st.plotly_chart(theme_view.theme_bars(summary, touchpoint, page.describe()), key="voices_themes_chart")
+st.caption(theme_view.caption(stored=kept, writable=cache.writable()))
+edit = theme_view.theme_panels(summary, reads.themes.trend(page.filters, touchpoint, found),
+                               reads.themes.examples(page.filters, touchpoint, found), found,
+                               editable=kept and cache.writable(), key="voices_theme")
+if edit:
+    try:
+        cache.write(lambda database: themes_store.edit(database, edit.theme, name=edit.name, pinned=edit.pinned,
+                                                       merge_into=edit.merge_into))
+    except (ValueError, themes_store.ReadOnlyError, DatabaseError) as error:
+        st.error(plain(str(error)))
+    else:
+        st.rerun()

@@ -14,7 +14,8 @@ from components.imports import (
     upload_form,
 )
 from components.page import setup_page
-from data_access import cache, reads
+from components.sentiment_admin import sentiment_section
+from data_access import cache, reads, sentiment_models
 from data_access.db import DatabaseError
 from data_access.loaders import check
 from data_access.readers import ImportRejected
@@ -40,6 +41,23 @@ if cache.writable():
             forget_report()
             rejected(error, stored=imported)
         show_report(upload)
+
+    action = sentiment_section(page.status["company_scorer"], page.status["scorers"])
+    try:
+        if action.train:
+            with progress_bar("Reading rated comments…") as progress:
+                stored = cache.write(lambda engine: sentiment_models.train_and_store(engine, progress))
+            st.success(f"Company scorer trained on {stored.figures['rated_comments']:,} rated comments. Re-score "
+                       "with it to use it on the pages.")
+        if action.rescore_with:
+            with progress_bar("Reading comments…") as progress:
+                used, texts, notice = cache.write(
+                    lambda engine: sentiment_models.rescore(engine, action.rescore_with, progress))
+            if notice:
+                st.warning(notice)
+            st.success(f"Re-scored {texts:,} distinct comment and ticket texts with {used}.")
+    except (ValueError, DatabaseError) as error:
+        st.error(str(error))
 
     st.header("Remove a dataset")
     removed = remove_form()

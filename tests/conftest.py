@@ -143,14 +143,15 @@ def engine(request, databases):
 
 
 @contextmanager
-def loaded_connection(request, tmp_path_factory, data: dict, label: str):
-    """A connection to a fresh database of request.param's backend holding the given frames (for reading tests)."""
+def loaded_connection(request, tmp_path_factory, data: dict, label: str, scorer: str | None = None):
+    """A connection to a fresh database of request.param's backend holding the given frames (for reading tests);
+    scorer: the sentiment scorer, when the test's expected figures were computed with a particular one."""
     from data_access.loaders import import_dataset
 
     made = Databases(tmp_path_factory.mktemp(label), request)
     engine = made.engine(request.param)
     for name, frame in data.items():
-        import_dataset(engine, name, frame, name=name)
+        import_dataset(engine, name, frame, name=name, **({"scorer": scorer} if scorer else {}))
     try:
         with engine.connect() as connection:
             yield connection
@@ -242,7 +243,8 @@ def demo_copy(demo_duckdb_path, tmp_path) -> Path:
 
 
 def table_fingerprints(url: str) -> dict[str, tuple[int, int]]:
-    """Rows and a digest of their values per table (DuckDB), leaving out the import log and the app's metadata."""
+    """Rows and a digest of their values per table (DuckDB), leaving out the import log and the app's own state
+    (metadata, and the comment themes the Voices page stores on a visit)."""
     from data_access.schema import TABLES
 
     engine = sa.create_engine(url)
@@ -250,7 +252,7 @@ def table_fingerprints(url: str) -> dict[str, tuple[int, int]]:
         with engine.connect() as conn:
             return {name: tuple(conn.execute(sa.text(
                         f"SELECT count(*), coalesce(sum(hash(t)::HUGEINT), 0) FROM {name} t")).one())
-                    for name in TABLES if name not in ("import_log", "app_meta")}
+                    for name in TABLES if name not in ("import_log", "app_meta", "comment_themes")}
     finally:
         engine.dispose()
 

@@ -51,7 +51,7 @@ def test_report_json_has_overall_touchpoints_and_tiers_each_with_n(demo_url, cap
     assert [row["tier"] for row in report["by_tier"]] == ["Bronze", "Silver", "Gold", "Platinum", "No tier"]
     assert sum(row["n"] for row in report["by_tier"]) == report["overall"]["n"]
     assert sum(row["n"] for row in report["by_touchpoint"]) == report["overall"]["n"]
-    assert report["sentiment_scorer"] == "textblob"
+    assert report["sentiment_scorer"] == "general"
 
 
 def test_report_filters_by_date_and_tier(demo_url, capsys):

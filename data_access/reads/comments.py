@@ -12,7 +12,7 @@ import pandas as pd
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from analytics.settings import NEGATIVE_BELOW, POSITIVE_ABOVE
+from analytics.sentiment import BANDS, NOT_SCORED
 from data_access.filters import Filters, tier_label
 from data_access.reads.registry import cached_read
 from data_access.schema import survey_responses
@@ -21,11 +21,8 @@ from data_access.sql import frame, nps_groups, survey_from, survey_where
 
 SAMPLE_PER_BAND = 3_000  # comments per side for the term analysis: enough for stable terms, small to send
 _r = survey_responses.c
-SENTIMENT_BANDS: dict[str, sa.ColumnElement] = {
-    "negative": _r.sentiment < NEGATIVE_BELOW,
-    "neutral": _r.sentiment.between(NEGATIVE_BELOW, POSITIVE_ABOVE),
-    "positive": _r.sentiment > POSITIVE_ABOVE,
-}
+SENTIMENT_BANDS: dict[str, sa.ColumnElement] = {  # each comment's band was set by its scorer's own cut-offs
+    band: _r.sentiment_band == band for band in (*BANDS, NOT_SCORED)}
 NPS_GROUPS: dict[str, sa.ColumnElement] = nps_groups(_r.nps)
 ORDERS: dict[str, tuple[sa.ColumnElement, ...]] = {
     "negative": (_r.sentiment.asc().nulls_last(), _r.response_id),
@@ -43,7 +40,7 @@ def _allowed(name: str, value: str, options: dict) -> None:
         raise ValueError(f"unknown {name} {value!r}; choose one of: {', '.join(options)}")
 
 
-def _comment_where(filters: Filters, chosen: Sequence[str] = (), stages: Sequence[str] = (),
+def comment_where(filters: Filters, chosen: Sequence[str] = (), stages: Sequence[str] = (),
                    sentiment_band: str | None = None, nps_group: str | None = None,
                    search: str | None = None) -> list[sa.ColumnElement]:
     """The global filters, the page's choices, and 'has a comment', as one list of conditions."""
@@ -70,9 +67,9 @@ def listed(conn: Connection, filters: Filters, *, touchpoints: Sequence[str] = (
     """One page of comments in the view, most negative, most positive or most recent first."""
     _allowed("order", order, ORDERS)
     statement = (sa.select(_r.response_id, _r.submitted_at, _r.touchpoint, journey.c.stage, tier_label(),
-                           _r.nps, _r.sentiment, _r.comment)
+                           _r.nps, _r.sentiment, _r.sentiment_band.label("band"), _r.comment)
                  .select_from(survey_from())
-                 .where(*_comment_where(filters, touchpoints, stages, sentiment_band, nps_group, search))
+                 .where(*comment_where(filters, touchpoints, stages, sentiment_band, nps_group, search))
                  .order_by(*ORDERS[order]).limit(limit))
     return frame(conn, statement)
 
@@ -82,7 +79,7 @@ def count(conn: Connection, filters: Filters, *, touchpoints: Sequence[str] = ()
           sentiment_band: str | None = None, nps_group: str | None = None, search: str | None = None) -> int:
     """How many comments the view holds, for 'showing 200 of 1,234'."""
     statement = (sa.select(sa.func.count()).select_from(survey_from())
-                 .where(*_comment_where(filters, touchpoints, stages, sentiment_band, nps_group, search)))
+                 .where(*comment_where(filters, touchpoints, stages, sentiment_band, nps_group, search)))
     return int(conn.execute(statement).scalar_one())
 
 
@@ -95,7 +92,7 @@ def by_touchpoint(conn: Connection, filters: Filters, *, touchpoints: Sequence[s
     statement = (sa.select(_r.touchpoint, sa.func.count().label("comments"), negative,
                            sa.func.count(sa.case((SENTIMENT_BANDS["positive"], 1))).label("positive"))
                  .select_from(survey_from())
-                 .where(*_comment_where(filters, touchpoints, stages, None, nps_group, search))
+                 .where(*comment_where(filters, touchpoints, stages, None, nps_group, search))
                  .group_by(_r.touchpoint).order_by(negative.desc(), _r.touchpoint))
     return frame(conn, statement)
 
@@ -109,7 +106,7 @@ def sample(conn: Connection, filters: Filters, touchpoint: str, per_band: int = 
     """
     def side(band: str) -> sa.Select:
         inner = (sa.select(_r.comment, sa.literal(band).label("band")).select_from(survey_from())
-                 .where(*_comment_where(filters, (touchpoint,), sentiment_band=band))
+                 .where(*comment_where(filters, (touchpoint,), sentiment_band=band))
                  .order_by(_r.submitted_at.desc(), _r.response_id).limit(per_band).subquery(band))
         return sa.select(inner.c.comment, inner.c.band)
 

@@ -4,12 +4,15 @@ them (status, health, data_version), so they are not registered as page reads.""
 
 from __future__ import annotations
 
+import json
 from datetime import date, datetime
+from typing import Any
 
 import pandas as pd
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
+from analytics.sentiment import COMPANY
 from data_access import known_customers
 from data_access.contracts import DATASETS
 from data_access.schema import (
@@ -19,6 +22,7 @@ from data_access.schema import (
     import_log,
     order_days,
     purchases,
+    sentiment_models,
     service_tickets,
     survey_days,
     survey_responses,
@@ -49,6 +53,16 @@ def sentiment_scorers(conn: Connection) -> list[str]:
     column = survey_responses.c.sentiment_scorer
     rows = conn.execute(sa.select(column).where(column.is_not(None)).distinct().order_by(column))
     return [row[0] for row in rows]
+
+
+def company_scorer(conn: Connection) -> dict[str, Any] | None:
+    """When the latest company scorer was trained, on how many rated comments, and its figures (not the model)."""
+    row = conn.execute(sa.select(sentiment_models.c.trained_at, sentiment_models.c.rated_comments,
+                                 sentiment_models.c.figures)
+                       .where(sentiment_models.c.scorer == COMPANY)
+                       .order_by(sentiment_models.c.trained_at.desc()).limit(1)).first()
+    return None if row is None else {"trained_at": row.trained_at, "rated_comments": row.rated_comments,
+                                     "figures": json.loads(row.figures)}
 
 
 def last_import(conn: Connection) -> datetime | None:

@@ -46,7 +46,7 @@ COMMENTED = ["S01", "S02", "S03", "S04", "S05", "S06", "S07", "S08"]  # S09 has 
 @pytest.fixture(scope="module", params=BACKENDS)
 def conn(request, tmp_path_factory):
     """The hand-made comments, loaded once per backend through the real import path (the tests only read)."""
-    with loaded_connection(request, tmp_path_factory, DATA, "comments") as connection:
+    with loaded_connection(request, tmp_path_factory, DATA, "comments", scorer="textblob") as connection:
         yield connection
 
 
@@ -57,7 +57,7 @@ def ids(conn, filters: Filters = Filters(), **choices) -> list[str]:  # noqa: B0
 def test_every_comment_with_text_and_its_columns(conn):
     frame = comments.listed.on(conn, Filters(), order="recent")
     assert list(frame.columns) == ["response_id", "submitted_at", "touchpoint", "stage", "tier", "nps", "sentiment",
-                                   "comment"]
+                                   "band", "comment"]
     assert sorted(frame["response_id"]) == COMMENTED
     row = frame.set_index("response_id").loc["S05"]
     assert (row.touchpoint, row.stage, row.tier, row.nps) == ("Live chat", "Get help", "Bronze", 6)

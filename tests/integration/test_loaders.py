@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 import sqlalchemy as sa
 
-from data_access import loaders
+from data_access import change_log
 from data_access.loaders import import_dataset
 from data_access.readers import ImportRejected
 from data_access.schema import survey_responses
@@ -42,7 +42,9 @@ def test_a_good_file_is_stored_typed_and_scored(loaded):
     assert rows["R1"].nps == 9 and rows["R1"].csat == 5 and rows["R1"].ces == 7
     assert rows["R3"].ces is None and rows["R3"].comment is None and rows["R3"].sentiment is None
     assert rows["R1"].sentiment > 0 > rows["R2"].sentiment
-    assert rows["R1"].sentiment_scorer == "textblob"
+    assert rows["R1"].sentiment_scorer == "general"
+    bands = (rows["R1"].sentiment_band, rows["R2"].sentiment_band, rows["R3"].sentiment_band)
+    assert bands == ("positive", "negative", None)
     assert rows["R1"].comment == "Great delivery, really quick"
 
 
@@ -155,7 +157,7 @@ def test_a_database_failure_mid_import_leaves_nothing_half_written(loaded, tmp_p
     def fail(conn):
         raise sa.exc.OperationalError("UPDATE app_meta", {}, RuntimeError("disk full"))
 
-    monkeypatch.setattr(loaders, "bump_data_version", fail)
+    monkeypatch.setattr(change_log, "bump_data_version", fail)
     changed = GOOD_SURVEY.replace(",3,2,2,", ",4,2,2,") + "R4,C4,2025-03-01,Web,10,,,\n"
     with pytest.raises(ImportRejected, match="nothing was stored"):
         import_dataset(loaded, "survey", write(tmp_path, "late.csv", changed))
@@ -204,4 +206,4 @@ def test_every_import_changes_the_data_version_and_is_logged(engine, tmp_path):
         assert data_version(conn) == second.data_version
         log = conn.execute(sa.text("SELECT source, inserted, unchanged, scorer FROM import_log "
                                    "ORDER BY data_version")).all()
-    assert [tuple(r) for r in log] == [("a.csv", 3, 0, "textblob"), ("a.csv", 0, 3, "textblob")]
+    assert [tuple(r) for r in log] == [("a.csv", 3, 0, "general"), ("a.csv", 0, 3, "general")]

@@ -161,7 +161,7 @@ def test_delighted_nps_export_rates_the_overall_experience_by_channel(engine):
                             mapping=load_mapping("preset:delighted-nps"))
     assert (report.rows_read, report.inserted) == (7, 6)
     assert rejected(report) == [[7, "customer_id", "", "missing required value"]]  # response 1006 came by SMS
-    assert report.scorer == "textblob"
+    assert report.scorer == "general"
     with engine.connect() as conn:
         counts = queries.survey_counts(conn, Filters(), by=("touchpoint", "channel"))
     # the Channel property maps by its name: web 10 8 0 9, store 6 9; comments on 1001 1002 1004 1005 1007

@@ -169,7 +169,7 @@ def test_points_by_month(conn):
 def test_data_range_version_and_scorer(conn):
     assert queries.data_date_range(conn) == (date(2025, 1, 8), date(2025, 3, 5))
     assert queries.data_version(conn) == len(DATA)
-    assert queries.sentiment_scorers(conn) == ["textblob"]
+    assert queries.sentiment_scorers(conn) == ["general"]
 
 
 def test_an_empty_database_has_no_range(engine):

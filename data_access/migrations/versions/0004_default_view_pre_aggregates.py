@@ -58,7 +58,8 @@ def upgrade() -> None:
     )
     from data_access.pre_aggregates import fill_pre_aggregates
 
-    fill_pre_aggregates(op.get_bind(), ("survey_days", "journey_runs", "order_sequence"))
+    # survey_days is filled by 0006: its counts read sentiment_band, which 0006 adds
+    fill_pre_aggregates(op.get_bind(), ("journey_runs", "order_sequence"))
 
 
 def downgrade() -> None:

@@ -23,7 +23,7 @@ def upgrade() -> None:
     from data_access.pre_aggregates import fill_pre_aggregates
 
     sync(op.get_bind())
-    fill_pre_aggregates(op.get_bind(), ("order_sequence", "order_days", "survey_days", "response_followups",
+    fill_pre_aggregates(op.get_bind(), ("order_sequence", "order_days", "response_followups",
                                         "ticket_followups"))
 
 
