@@ -19,7 +19,7 @@ ROOT = Path(__file__).resolve().parent.parent
 DATA_DIR = ROOT / "bench" / ".data"
 RESULTS_DIR = ROOT / "bench" / "results"
 PACKAGES = ("streamlit", "pandas", "numpy", "plotly", "SQLAlchemy", "duckdb", "duckdb-engine", "psycopg",
-            "textblob", "vaderSentiment", "pyarrow")
+            "textblob", "vaderSentiment", "pyarrow", "scikit-learn")
 
 
 def duckdb_url(scale: str, data_dir: Path = DATA_DIR) -> str:

@@ -12,6 +12,7 @@ from pathlib import Path
 import sqlalchemy as sa
 from sqlalchemy.engine import make_url
 
+from analytics.sentiment import DEFAULT_SCORER
 from bench.common import timed
 from data_access import loaders
 from data_access.db import create_engine, open_database
@@ -55,7 +56,7 @@ def _scoring_clock(log: list[dict]):
         loaders.score_texts = original
 
 
-def build(url: str, scale: str, seed: int = 42, scorer: str = "textblob") -> dict:
+def build(url: str, scale: str, seed: int = 42, scorer: str = DEFAULT_SCORER) -> dict:
     """Generate the demo company at a scale and import it into a fresh database; seconds and rows/s per dataset."""
     from sample_data import generate
 

@@ -77,7 +77,8 @@ def survey_counts(survey: pd.DataFrame, filters: Filters, by: tuple[str, ...] = 
         "responses": 1, "promoters": nps >= 9, "passives": nps.between(7, 8), "detractors": nps <= 6,
         "csat_n": csat.notna(), "csat_top2": csat >= 4, "ces_n": ces.notna(), "ces_sum": ces.fillna(0),
         "ces_squares": (ces * ces).fillna(0), "sentiment_n": sentiment.notna(), "sentiment_sum": sentiment.fillna(0),
-        "sentiment_squares": (sentiment * sentiment).fillna(0), "sentiment_negative": sentiment < -0.05,
+        "sentiment_squares": (sentiment * sentiment).fillna(0),
+        "sentiment_negative": rows["sentiment_band"] == "negative",
     }, index=rows.index).astype("float64")
     if not by:
         return counts.sum().to_frame().T

@@ -18,6 +18,7 @@ from pathlib import Path
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
 
+from analytics.sentiment import DEFAULT_SCORER
 from bench import report, sentiment
 from bench.common import DATA_DIR, RESULTS_DIR, duckdb_url, machine, median, run_child
 
@@ -117,10 +118,12 @@ def main(argv: list[str] | None = None) -> int:
     (args.out / "sentiment.json").write_text(json.dumps(results["sentiment"], indent=1) + "\n", encoding="utf-8")
     embedded = store(url, args.scale, args.skip_load, args.repeat, log)
     results.update(embedded)
-    textblob = results["sentiment"].get("scorers", {}).get("textblob")
+    used = results["sentiment"].get("scorers", {}).get(DEFAULT_SCORER)
     survey = next((d for d in (results["load"] or {}).get("datasets", []) if d["dataset"] == "survey"), None)
-    if textblob and survey and survey.get("texts"):
-        results["load"]["all_distinct_seconds"] = survey["texts"] / textblob["texts_per_second_one_core"]
+    if used and survey and survey.get("texts"):
+        results["load"]["all_distinct_seconds"] = survey["texts"] / used["texts_per_second_one_core"]
+    log("company scorer: training on the benchmark's rated comments…")
+    results["company_scorer"] = sentiment.company(url)
     log("reference: the KPIs in pandas vs in the engine, each in a fresh process…")
     results["reference"] = reference(url, args.repeat)
     if args.postgres_url:

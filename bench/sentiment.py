@@ -1,8 +1,9 @@
-"""Sentiment accuracy and speed: Pearson r of each scorer against human ratings, and texts per second on one core.
+"""Sentiment as a manager reads it, re-measured: each scorer's three classes on the held-out human-rated split
+(accuracy, macro-F1, confusion matrix, with Pearson r beside them), its throughput on one core, and the company
+scorer's training time, scoring speed and size on the benchmark's own rated comments.
 
-The ground truth is the VADER paper's human-rated sets in ../shared/data/sentiment/ (tab-separated: id, mean
-human rating, [individual ratings...], text). The Amazon review snippets are the closest to customer comments,
-so their r is the headline figure the app shows next to the active scorer.
+The human-rated sets are the VADER paper's (../shared/data/sentiment/); analytics.sentiment_eval states the
+three-class cut-offs and the split. Nothing here is tuned: bands and models come from analytics/models/.
 """
 
 from __future__ import annotations
@@ -12,52 +13,72 @@ from pathlib import Path
 
 import numpy as np
 
-from analytics.scorer_accuracy import HEADLINE_SET
-from analytics.sentiment import SCORERS
-from bench.common import ROOT
-
-GROUND_TRUTH = ROOT.parent / "shared" / "data" / "sentiment"
+from analytics.sentiment import FIXED_BANDS, SCORERS, SHARED_RATINGS, Scorer
+from analytics.sentiment_eval import CLASSES, RatedSet, evaluate, pooled, read_rated_sets, split
 
 
-def read_ratings(path: Path) -> tuple[list[str], np.ndarray]:
-    """(texts, mean human ratings) of one ground-truth file."""
-    texts, ratings = [], []
-    for line in path.read_text(encoding="utf-8-sig").splitlines():
-        fields = line.rstrip("\r").split("\t")
-        if len(fields) < 3:
-            continue
-        texts.append(fields[-1])
-        ratings.append(float(fields[1]))
-    return texts, np.asarray(ratings)
+def _classes(bands: list[str]) -> np.ndarray:
+    """Predicted bands as -1/0/+1, so evaluate() can classify them with (-0.5, 0.5)."""
+    return np.asarray([CLASSES.index(b) - 1.0 for b in bands])
 
 
-def pearson(x: np.ndarray, y: np.ndarray) -> float:
-    return float(np.corrcoef(x, y)[0, 1])
-
-
-def measure(folder: Path = GROUND_TRUTH, limit: int | None = None) -> dict:
-    """Per scorer: r per file and over all files pooled, and single-core throughput; a note when there is no data."""
-    files = sorted(folder.glob("*_GroundTruth.txt")) if folder.is_dir() else []
-    if not files:
-        return {"skipped": f"no human-rated sets in {folder}", "scorers": {}}
-    sets = {path.name.removesuffix("_GroundTruth.txt"): read_ratings(path) for path in files}
-    if limit:
-        sets = {name: (texts[:limit], ratings[:limit]) for name, (texts, ratings) in sets.items()}
-    result: dict = {"source": str(folder), "headline_set": HEADLINE_SET,
-                    "texts": {name: len(texts) for name, (texts, _) in sets.items()}, "scorers": {}}
-    for name, scorer in SCORERS.items():
-        scorer.score("warm up the analyzer")  # lexicons load once per process; not part of the throughput
-        per_set, every_score, every_rating, seconds = {}, [], [], 0.0
-        for set_name, (texts, ratings) in sets.items():
-            start = time.perf_counter()
-            scores = np.asarray([scorer.score(text)[0] for text in texts])
-            seconds += time.perf_counter() - start
-            per_set[set_name] = pearson(scores, ratings)
-            every_score.append(scores)
-            every_rating.append(ratings)
-        total = sum(len(s) for s in every_score)
-        result["scorers"][name] = {
-            "pearson_r": {**per_set, "all": pearson(np.concatenate(every_score), np.concatenate(every_rating))},
-            "headline_r": per_set.get(HEADLINE_SET),
-            "texts_per_second_one_core": total / seconds if seconds else None}
+def _measure_scorer(chosen: Scorer, held: list[RatedSet]) -> dict:
+    everything = pooled(held)
+    start = time.perf_counter()
+    scored = [chosen.score_batch(s.texts) for s in held]
+    seconds = time.perf_counter() - start
+    polarity = np.concatenate([np.asarray(p, dtype=float) for p, _, _ in scored])
+    predicted = np.concatenate([_classes(b) for _, _, b in scored])
+    result = {"held_out": evaluate(predicted, everything.labels, (-0.5, 0.5))
+              | {"pearson_r": round(float(np.corrcoef(polarity, everything.ratings)[0, 1]), 4)},
+              "held_out_by_set": {s.name: evaluate(_classes(b), s.labels, (-0.5, 0.5))
+                                  for s, (_, _, b) in zip(held, scored, strict=True)},
+              "texts_per_second_one_core": round(len(everything.texts) / seconds) if seconds else None}
+    if chosen.kind == "lexicon":
+        result["bands"] = chosen.bands
+        result["held_out_fixed_bands"] = evaluate(polarity, everything.labels, FIXED_BANDS)
     return result
+
+
+def measure(folder: Path = SHARED_RATINGS, limit: int | None = None) -> dict:
+    """Every registered scorer on the held-out split; a note when the rated sets are not on this machine."""
+    sets = read_rated_sets(folder)
+    if not sets:
+        return {"skipped": f"no human-rated sets in {folder}", "scorers": {}}
+    held = [split(s)[1] for s in sets]
+    if limit:
+        held = [RatedSet(s.name, s.texts[:limit], s.ratings[:limit]) for s in held]
+    result: dict = {"source": str(folder), "held_out": {s.name: len(s.texts) for s in held}, "scorers": {}}
+    for name, chosen in SCORERS.items():
+        chosen.score_batch(["warm up the analyzer"])  # lexicons and models load once per process
+        result["scorers"][name] = _measure_scorer(chosen, held)
+    vader = result["scorers"]["vader"]["held_out_fixed_bands"]["macro_f1"]
+    result["general_gain_over_vader_fixed"] = round(result["scorers"]["general"]["held_out"]["macro_f1"] - vader, 4)
+    return result
+
+
+def company(url: str) -> dict:
+    """Train the company scorer on the database's rated comments (at most 300,000) and time it, score 50,000 of
+    them and time that, and weigh the stored model."""
+    from data_access import sentiment_models
+    from data_access.db import open_database
+
+    engine = open_database(url)
+    try:
+        with engine.connect() as conn:
+            rated = sentiment_models.rated_comments(conn)
+        start = time.perf_counter()
+        stored = sentiment_models.train_and_store(engine)
+        trained = time.perf_counter() - start
+        texts = rated["comment"].astype(str).tolist()[:50_000]
+        start = time.perf_counter()
+        stored.model.score(texts)
+        scoring = time.perf_counter() - start
+    finally:
+        engine.dispose()
+    figures = stored.figures
+    return {"rated_comments_read": len(rated), "learned_from": figures["rated_comments"],
+            "train_seconds": round(trained, 2), "scored": len(texts),
+            "comments_per_second": round(len(texts) / scoring) if scoring else None,
+            "model_mb": round(len(stored.model.to_bytes()) / 2**20, 2), "cv_accuracy": figures["cv_accuracy"],
+            "agreement": figures["agreement"], "held_out": figures["held_out"]}

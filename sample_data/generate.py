@@ -114,6 +114,7 @@ POINTS_EFFECT = -2.3
 SLOW_TICKET_EFFECT = -2.8
 SLOW_TICKET_MEMORY = 365 * DAY  # how long a slow ticket weighs on a customer's scores
 MISSING = {"nps": 0.05, "csat": 0.10, "ces": 0.10}
+PLAIN_STREAM = 12  # seeds the choice of comments in the company's own words (phrases.PLAIN), apart from the rest
 COMMENT_RATE = (0.50, 0.22, 0.30)  # detractor, passive, promoter: unhappy customers write more
 
 # Service model.
@@ -498,6 +499,9 @@ def _comments(rng: np.random.Generator, touchpoint: np.ndarray, t: np.ndarray, b
     rows = np.flatnonzero(rng.random(len(pool)) < np.asarray(COMMENT_RATE)[bucket])
     text = (_pick(rng, bucket[rows], [phrases.OPENERS[b] for b in phrases.BUCKETS]) + _pick(rng, pool[rows], pools)
             + _pick(rng, bucket[rows], [phrases.CLOSERS[b] for b in phrases.BUCKETS]))
+    plain_rng = np.random.default_rng([PLAIN_STREAM, len(pool)])  # its own stream: every other draw stays put
+    plain = np.flatnonzero((bucket[rows] != 1) & (plain_rng.random(len(rows)) < phrases.PLAIN_SHARE))
+    text[plain] = _pick(plain_rng, bucket[rows][plain], [phrases.PLAIN[b] for b in phrases.BUCKETS])
     comments = np.full(len(pool), None, dtype=object)
     comments[rows] = text
     return comments

@@ -390,3 +390,30 @@ TICKET_NEW_POINTS: tuple[str, ...] = (
     "Rewards cost far more points since March, confusing and annoying.",
     "I don't understand the new points rules, terrible.",
 )
+
+# Comments in the company's own words, with no word a sentiment lexicon knows: how real customers often write,
+# and what a general scorer reads as neutral. The company scorer learns them from the scores beside them.
+PLAIN_SHARE = 0.2  # of detractors' and promoters' comments
+PLAIN: dict[str, tuple[str, ...]] = {
+    "detractor": ("Left at the depot again, third time this month.",
+                  "Still waiting for my refund after six weeks.",
+                  "Points expired before I could use them.",
+                  "Took a day off work and the van never came.",
+                  "Two parts missing from the box, no reply to my e-mails.",
+                  "Charged twice for one order and nobody calls back.",
+                  "On hold for forty minutes, then cut off.",
+                  "The voucher code is rejected at checkout every time.",
+                  "Ordered in March, it is now June.",
+                  "Had to chase the order five times."),
+    "passive": (),
+    "promoter": ("Arrived the next morning, assembled in ten minutes.",
+                 "Refund was in my account the same day.",
+                 "The driver carried it upstairs and took the packaging away.",
+                 "Points paid for half of the new armchair.",
+                 "Ordered at ten, collected in store at two.",
+                 "Sorted in one call, no forms.",
+                 "Exactly as in the photos, and a day early.",
+                 "Swapped the size in store, no questions asked.",
+                 "Booked a slot, they came on the minute.",
+                 "Third sofa from them, will buy the fourth."),
+}

@@ -56,7 +56,10 @@ def sentiment_scorers(conn: Connection) -> list[str]:
 
 
 def company_scorer(conn: Connection) -> dict[str, Any] | None:
-    """When the latest company scorer was trained, on how many rated comments, and its figures (not the model)."""
+    """When the latest company scorer was trained, on how many rated comments, and its figures (not the model);
+    None when none was trained, or the database is a warehouse without the app's own tables."""
+    if not stored(conn, sentiment_models):
+        return None
     row = conn.execute(sa.select(sentiment_models.c.trained_at, sentiment_models.c.rated_comments,
                                  sentiment_models.c.figures)
                        .where(sentiment_models.c.scorer == COMPANY)

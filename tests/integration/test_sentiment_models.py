@@ -90,10 +90,10 @@ def test_a_model_trained_before_the_comments_changed_much_is_stale(trained_demo)
     with engine.connect() as conn:
         assert sentiment_models.resolve(conn, COMPANY).scorer.name == COMPANY
         assert sentiment_models.resolve(conn, COMPANY).notice is None
-        with conn.begin():
-            conn.execute(sa.update(models_table).values(rated_comments=int(stored.rated_comments * 0.7)))
-            resolved = sentiment_models.resolve(conn, COMPANY)
-            conn.rollback()
+    with engine.connect() as conn:  # the model as if trained when there were 30% fewer rated comments
+        conn.execute(sa.update(models_table).values(rated_comments=int(stored.rated_comments * 0.7)))
+        resolved = sentiment_models.resolve(conn, COMPANY)
+        conn.rollback()
     assert resolved.scorer.name == DEFAULT_SCORER and "changed too much" in resolved.notice
 
 
