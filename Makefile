@@ -7,7 +7,7 @@ PORT ?= 8501
 # This machine only: there is no sign-in yet. `make run ADDRESS=0.0.0.0` only behind a reverse proxy with sign-in.
 ADDRESS ?= 127.0.0.1
 
-.PHONY: run test test-fast lint demo clean bench
+.PHONY: run test test-fast lint demo clean bench sentiment-model
 
 $(INSTALLED): requirements.txt requirements-dev.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -33,6 +33,9 @@ lint: $(INSTALLED)  ## ruff on everything; mypy on analytics/ and data_access/ (
 
 bench: $(INSTALLED)  ## benchmark at scale 1m: bench/results/latest.md (see bench/README.md)
 	$(PY) -m bench.run
+
+sentiment-model: $(INSTALLED)  ## refit bands and retrain the general scorer into analytics/models/ (about a minute)
+	$(PY) cli.py sentiment build
 
 demo: $(INSTALLED)  ## rebuild the demo company into the database (upsert)
 	$(PY) cli.py demo

@@ -373,3 +373,26 @@ def test_a_shipped_preset_for_another_edition_falls_back_to_the_suggestions(app_
     assert at.selectbox(key="data_map_price").value == "UnitPrice"
     at.button(key="data_import").click().run()
     assert stored(url, "SELECT count(*) FROM purchases") == [(10,)]
+
+
+def test_the_company_scorer_is_trained_and_used_from_the_data_page(app_on, demo_copy):
+    """Train on the demo's rated comments, then re-score with it: the Voices comparison gains its row, every
+    stored comment names it, and asking for it without a model says the general scorer stood in."""
+    url = f"duckdb:///{demo_copy}"
+    at = app_on(url, "pages/6_Data.py")
+    assert "not trained yet" in " ".join(m.value for m in at.markdown)
+    assert "company" not in at.selectbox(key="data_rescore_scorer").options
+    at.button(key="data_train_scorer").click().run(timeout=180)
+    assert not at.exception, at.exception
+    assert any("Company scorer trained on" in s.value for s in at.success)
+    at.run()
+    at.selectbox(key="data_rescore_scorer").select("company")
+    at.button(key="data_rescore").click().run(timeout=120)
+    assert not at.exception and not at.warning, at.warning
+    assert any("with company" in s.value for s in at.success)
+    assert stored(url, "SELECT DISTINCT sentiment_scorer FROM survey_responses WHERE sentiment IS NOT NULL") == [
+        ("company",)]
+    voices = app_on(url, "pages/5_Voices.py")
+    table = next(d.value for d in voices.dataframe if "held_out_macro_f1" in d.value)
+    company = table.set_index("scorer").loc["company"]
+    assert company["agrees_with_customers"] > table.set_index("scorer").loc["vader", "agrees_with_customers"]
