@@ -15,7 +15,6 @@ from __future__ import annotations
 import gzip
 import json
 from collections.abc import Callable
-from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -44,10 +43,9 @@ Log = Callable[[str], None]
 
 
 def write_rated_texts(sets: list[RatedSet], path: Path) -> None:
-    with gzip.open(path, "wt", encoding="utf-8", compresslevel=9) as out:
-        for rated in sets:
-            for rating, text in zip(rated.ratings, rated.texts, strict=True):
-                out.write(f"{rated.name}\t{rating:.4f}\t{text.replace(chr(9), ' ')}\n")
+    lines = "".join(f"{rated.name}\t{rating:.4f}\t{text.replace(chr(9), ' ')}\n"
+                    for rated in sets for rating, text in zip(rated.ratings, rated.texts, strict=True))
+    path.write_bytes(gzip.compress(lines.encode("utf-8"), compresslevel=9, mtime=0))  # no date: same bytes each run
 
 
 def read_rated_texts(path: Path) -> tuple[list[str], np.ndarray]:
@@ -83,7 +81,6 @@ def build(ratings: Path, out: Path, log: Log = print) -> dict:
     write_rated_texts([c for c, _ in parts], out / CALIBRATION_TEXTS)
     write_rated_texts(held, out / HELD_OUT_TEXTS)
     result: dict = {
-        "built": date.today().isoformat(),
         "source": "Hutto & Gilbert (2014) VADER human-rated sets: " + ", ".join(s.name for s in sets),
         "classes": f"mean human rating (-4..+4) below {RATED_NEGATIVE_BELOW} negative, above "
                    f"{RATED_POSITIVE_ABOVE} positive, neutral between",
@@ -104,7 +101,7 @@ def build(ratings: Path, out: Path, log: Log = print) -> dict:
             "held_out_by_set": _per_set(held_scores, held, bands)}
     log("Training the general scorer…")
     model = train(calibration.texts, calibration.labels, GENERAL,
-                  info={"trained_on": len(calibration.texts), "built": result["built"]})
+                  info={"trained_on": len(calibration.texts)})
     (out / "general.npz").write_bytes(model.to_bytes())
     learned: dict[str, tuple[np.ndarray, np.ndarray]] = {}
     for s in held:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import io
 import json
+import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -88,7 +89,12 @@ class TextModel:
             arrays[f"idf_{i}"] = vectorizer.idf_.astype(np.float32)
         arrays["meta"] = np.asarray(json.dumps({"recipe": self.recipe.__dict__, "info": self.info}))
         buffer = io.BytesIO()
-        np.savez_compressed(buffer, **arrays)
+        with zipfile.ZipFile(buffer, "w") as archive:  # an .npz, with fixed dates so equal models are equal bytes
+            for name, array in arrays.items():
+                entry = zipfile.ZipInfo(f"{name}.npy", date_time=(1980, 1, 1, 0, 0, 0))
+                entry.compress_type = zipfile.ZIP_DEFLATED
+                with archive.open(entry, "w") as out:
+                    np.lib.format.write_array(out, np.asanyarray(array), allow_pickle=False)
         return buffer.getvalue()
 
     @classmethod

@@ -24,7 +24,7 @@ from analytics.settings import DETRACTOR_UP_TO, PROMOTER_FROM
 
 NEGATIVE, POSITIVE, LEFT_OUT = 0, 2, -1
 CSAT_NEGATIVE_UP_TO, CSAT_POSITIVE_FROM = 2, 5  # on the 1-5 scale
-CV_ROWS = 10_000  # comments the cross-validation draws (fixed seed): enough for a stable figure in seconds
+CV_ROWS = 5_000  # comments cross-validated and compared with the other scorers (fixed seed): ±1.4 points at most
 CV_FOLDS = 5
 MIN_PER_CLASS = 20  # fewer negative or positive comments than this and there is nothing to learn from
 Progress = Callable[[str, float], None]

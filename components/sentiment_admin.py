@@ -24,6 +24,9 @@ def sentiment_section(company: dict | None, stored_scorers: list[str]) -> Sentim
                "scorer in one step (all or nothing).")
     if company:
         st.markdown(scorer_line(COMPANY, company["figures"], company["trained_at"]))
+        if company["stale"]:
+            st.warning("Your rated comments changed by more than a quarter since the company scorer was trained: "
+                       "imports and re-scores asking for it use the general scorer until you train it again.")
     else:
         st.markdown("**company** – not trained yet. It learns your own vocabulary from the comments your customers "
                     "wrote next to an NPS of 0-6 (negative) or 9-10 (positive), or a CSAT of 1-2 or 5.")

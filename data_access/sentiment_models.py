@@ -23,7 +23,7 @@ from analytics.weak_labels import StaleRule, is_stale, train_company
 from data_access.change_log import log_change
 from data_access.import_report import ImportReport
 from data_access.pre_aggregates import fill_pre_aggregates, stale_after
-from data_access.reads.status import data_version
+from data_access.reads.status import count_rated, data_version, rated_comment
 from data_access.schema import TABLES, sentiment_models, survey_responses
 
 STALE = StaleRule()
@@ -44,17 +44,9 @@ class StoredModel:
 
 def rated_comments(conn: Connection, limit: int = MAX_TRAINING) -> pd.DataFrame:
     """The most recent comments with an NPS or CSAT answer beside them: comment, nps, csat."""
-    statement = (sa.select(_r.comment, _r.nps, _r.csat)
-                 .where(_r.comment.is_not(None), sa.func.trim(_r.comment) != "",
-                        sa.or_(_r.nps.is_not(None), _r.csat.is_not(None)))
+    statement = (sa.select(_r.comment, _r.nps, _r.csat).where(*rated_comment())
                  .order_by(_r.submitted_at.desc(), _r.response_id).limit(limit))
     return pd.DataFrame(conn.execute(statement).all(), columns=["comment", "nps", "csat"])
-
-
-def count_rated(conn: Connection) -> int:
-    return conn.execute(sa.select(sa.func.count()).where(
-        _r.comment.is_not(None), sa.func.trim(_r.comment) != "",
-        sa.or_(_r.nps.is_not(None), _r.csat.is_not(None)))).scalar_one()
 
 
 def train_and_store(engine: Engine, progress: Progress | None = None) -> StoredModel:

@@ -13,6 +13,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from analytics.sentiment import COMPANY
+from analytics.weak_labels import is_stale
 from data_access import known_customers
 from data_access.contracts import DATASETS
 from data_access.schema import (
@@ -55,6 +56,16 @@ def sentiment_scorers(conn: Connection) -> list[str]:
     return [row[0] for row in rows]
 
 
+def rated_comment() -> list[sa.ColumnElement]:
+    """A survey comment with an NPS or CSAT answer beside it: what the company scorer learns from."""
+    r = survey_responses.c
+    return [r.comment.is_not(None), sa.func.trim(r.comment) != "", sa.or_(r.nps.is_not(None), r.csat.is_not(None))]
+
+
+def count_rated(conn: Connection) -> int:
+    return conn.execute(sa.select(sa.func.count()).where(*rated_comment())).scalar_one()
+
+
 def company_scorer(conn: Connection) -> dict[str, Any] | None:
     """When the latest company scorer was trained, on how many rated comments, and its figures (not the model);
     None when none was trained, or the database is a warehouse without the app's own tables."""
@@ -64,8 +75,10 @@ def company_scorer(conn: Connection) -> dict[str, Any] | None:
                                  sentiment_models.c.figures)
                        .where(sentiment_models.c.scorer == COMPANY)
                        .order_by(sentiment_models.c.trained_at.desc()).limit(1)).first()
-    return None if row is None else {"trained_at": row.trained_at, "rated_comments": row.rated_comments,
-                                     "figures": json.loads(row.figures)}
+    if row is None:
+        return None
+    return {"trained_at": row.trained_at, "rated_comments": row.rated_comments, "figures": json.loads(row.figures),
+            "stale": is_stale(row.rated_comments, count_rated(conn))}
 
 
 def last_import(conn: Connection) -> datetime | None:

@@ -9,10 +9,11 @@ import pytest
 import sqlalchemy as sa
 
 from analytics.sentiment import COMPANY, DEFAULT_SCORER
-from analytics.weak_labels import agreement, labelled
+from analytics.weak_labels import CV_ROWS, agreement, labelled
 from data_access import sentiment_models
 from data_access.db import open_database
 from data_access.loaders import import_dataset
+from data_access.reads import status
 from data_access.schema import sentiment_models as models_table
 from data_access.schema import survey_days, survey_responses
 
@@ -41,11 +42,12 @@ def trained_demo(tmp_path_factory, demo_duckdb_path):
     engine.dispose()
 
 
+@pytest.mark.slow  # trains on the demo company: make test runs it, make test-fast leaves it out
 def test_the_company_scorer_trains_on_the_demo_and_reports_its_cross_validated_accuracy(trained_demo):
     engine, stored, steps = trained_demo
     figures = stored.figures
     assert steps[-1] == 1.0 and steps == sorted(steps)
-    assert figures["cv_folds"] == 5 and 0 < figures["cv_rows"] <= 10_000
+    assert figures["cv_folds"] == 5 and 0 < figures["cv_rows"] <= CV_ROWS
     assert figures["negative"] > 100 and figures["positive"] > 100
     assert figures["rated_comments"] == figures["negative"] + figures["positive"]
     assert set(figures["agreement"]) == {"textblob", "vader", "ensemble", "general"}
@@ -55,6 +57,7 @@ def test_the_company_scorer_trains_on_the_demo_and_reports_its_cross_validated_a
         assert row == (COMPANY, sentiment_models.count_rated(conn))
 
 
+@pytest.mark.slow  # trains on the demo company: make test runs it, make test-fast leaves it out
 def test_it_beats_the_lexicon_scorers_on_the_demos_held_out_rated_comments(trained_demo, demo_duckdb_path):
     """Held out = the rated comments of the last two months, which a model trained on the rest never saw."""
     engine, _, _ = trained_demo
@@ -85,14 +88,17 @@ def test_without_a_trained_model_the_general_scorer_is_used_with_a_notice(engine
     assert "No company scorer has been trained yet" in resolved.notice
 
 
+@pytest.mark.slow  # trains on the demo company: make test runs it, make test-fast leaves it out
 def test_a_model_trained_before_the_comments_changed_much_is_stale(trained_demo):
     engine, stored, _ = trained_demo
     with engine.connect() as conn:
         assert sentiment_models.resolve(conn, COMPANY).scorer.name == COMPANY
         assert sentiment_models.resolve(conn, COMPANY).notice is None
+        assert not status.company_scorer(conn)["stale"]
     with engine.connect() as conn:  # the model as if trained when there were 30% fewer rated comments
         conn.execute(sa.update(models_table).values(rated_comments=int(stored.rated_comments * 0.7)))
         resolved = sentiment_models.resolve(conn, COMPANY)
+        assert status.company_scorer(conn)["stale"]
         conn.rollback()
     assert resolved.scorer.name == DEFAULT_SCORER and "changed too much" in resolved.notice
 
@@ -134,6 +140,7 @@ def test_a_failed_rescore_changes_nothing(engine, monkeypatch):
         assert sorted(tuple(r) for r in conn.execute(sa.select(survey_responses))) == before
 
 
+@pytest.mark.slow  # trains on the demo company: make test runs it, make test-fast leaves it out
 def test_stored_models_load_back_identical(trained_demo):
     engine, stored, _ = trained_demo
     with engine.connect() as conn:

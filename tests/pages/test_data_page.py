@@ -375,6 +375,7 @@ def test_a_shipped_preset_for_another_edition_falls_back_to_the_suggestions(app_
     assert stored(url, "SELECT count(*) FROM purchases") == [(10,)]
 
 
+@pytest.mark.slow  # trains on the demo company (about 20 s)
 def test_the_company_scorer_is_trained_and_used_from_the_data_page(app_on, demo_copy):
     """Train on the demo's rated comments, then re-score with it: the Voices comparison gains its row, every
     stored comment names it, and asking for it without a model says the general scorer stood in."""
