@@ -156,6 +156,15 @@ def sentence(comparison: Comparison) -> str:
             f"{comparison.n:,} {counted}{'s' * (comparison.n != 1)}.")
 
 
+def gather(kpis: Iterable[KpiValue], groups: Iterable[tuple[pd.DataFrame, str, str, Callable[[str], Link]]],
+           kpi_link: Callable[[Metric], Link]) -> list[Comparison]:
+    """Everything a brief ranks: the KPI cards, and each (changes() frame, key column, metric, link) group set."""
+    found = [c for kpi in kpis for c in from_kpis([kpi], kpi_link(kpi.spec))]
+    for frame, key_column, metric, link_for in groups:
+        found += from_changes(frame, key_column, metric, link_for)
+    return found
+
+
 def rule(q: float = ALPHA) -> str:
     """The ranking and the false-discovery rule, as the page states them."""
     return (f"A change is called only where the Benjamini-Hochberg procedure keeps the false discovery rate at "

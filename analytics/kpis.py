@@ -80,7 +80,14 @@ def changes(current: pd.DataFrame, previous: pd.DataFrame, key: str, metric: str
 
 
 def movers(current: pd.DataFrame, previous: pd.DataFrame, key: str, metric: str = "nps", top: int = 3) -> pd.DataFrame:
-    """The groups whose metric moved most, among those with enough answers in both; largest change first."""
+    """The groups whose metric moved most, among those with enough answers in both; largest change first.
+
+    "significant" is the Benjamini-Hochberg verdict across every group compared (as in the brief), not each
+    group's own p < 0.05: with 15 touchpoints, one would be called a change by chance every other month.
+    """
+    from analytics.brief import significant_after_fdr  # brief imports this module's types
+
     moved = changes(current, previous, key, metric)
+    moved["significant"] = significant_after_fdr(moved)
     moved = moved.loc[~moved["low_n"].astype(bool)]
     return moved.reindex(moved["delta"].abs().sort_values(ascending=False).index).head(top).reset_index(drop=True)

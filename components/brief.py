@@ -1,0 +1,42 @@
+"""The "what changed" brief on a page: ranked statements as plain text, each with a link to the view that shows it."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import streamlit as st
+
+from analytics.brief import Brief, Link
+from analytics.metrics import Metric
+from components.editor_state import plain
+
+MARKS = {"better": ":material/trending_up:", "worse": ":material/trending_down:", "neither": ":material/swap_vert:"}
+
+
+def view_links(params: dict) -> dict[str, Callable]:
+    """Where each kind of statement is shown, with the current view's filters: KPIs on the page of their source,
+    a touchpoint on Touchpoints, a tier on the Overview filtered to it."""
+    def kpi(metric: Metric) -> Link:
+        return {"page": "pages/3_Loyalty.py" if metric.source == "loyalty" else "pages/1_Journey_map.py",
+                "params": params}
+
+    return {"kpi": kpi, "touchpoint": lambda _: {"page": "pages/2_Touchpoints.py", "params": params},
+            "tier": lambda tier: {"page": "app.py", "params": {**params, "tier": [tier]}}}
+
+
+def brief_panel(found: Brief, comparison: str) -> None:
+    """What changed against the comparison period, with the rule that decides what counts as a change."""
+    with st.container(border=True):
+        st.markdown(f"**What changed** against the {comparison}")
+        if not found.statements:
+            st.caption(plain(found.lines[0]))
+        for statement in found.statements:
+            text_column, link_column = st.columns([9, 1], vertical_alignment="center")
+            text_column.markdown(f"{MARKS[statement.direction]} {plain(statement.text)}")
+            link = statement.link
+            if link:
+                with link_column:
+                    st.page_link(link["page"], label="Open", icon=":material/open_in_new:",
+                                 query_params=link["params"], help="The page and filters that show this change.")
+        st.caption(f"{found.called:,} change{'s' * (found.called != 1)} among {found.tested:,} comparisons tested; "
+                   f"{found.stable:,} within noise. {found.rule}")
