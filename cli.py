@@ -3,19 +3,11 @@
 from __future__ import annotations
 
 import argparse
-import json
-import math
 import sys
 from datetime import date
 from pathlib import Path
 
-import pandas as pd
-
-from analytics import loyalty as loyalty_kpis
-from analytics.loyalty import tier_kpis
-from analytics.metrics import METRICS, headline, metrics_present, render_markdown
-from analytics.service import service_levels
-from analytics.survey import summarise
+from analytics.metrics import render_markdown
 from data_access import contracts, reads
 from data_access.db import DatabaseError, open_database
 from data_access.export import csv_bytes
@@ -25,18 +17,9 @@ from data_access.loaders import import_dataset
 from data_access.mapping import Mapping
 from data_access.presets import load_mapping, presets
 from data_access.readers import READERS, ImportRejected
+from reports import FORMATS, PERIODS
 
 LOAD_ORDER = ("touchpoints", "customers", "tier_history", "survey", "service", "purchases")
-SURVEY_FIELDS = ["nps", "nps_margin", "nps_n", "low_n", "csat", "csat_n", "ces", "ces_n", "sentiment",
-                 "sentiment_n", "negative_share", "responses"]
-LOYALTY_FIELDS = ["customers", "active_customers", "orders", "returns", "gross_sales", "revenue",
-                  "orders_per_customer", "average_order_value", "repeat_rate", "retention", "points_earned",
-                  "points_redeemed", "redemption_rate", "breakage"]
-OVERALL_LOYALTY = ["customers", "active_customers", "orders", "returns", "gross_sales", "revenue",
-                   "average_order_value", "repeat_rate"]
-SERVICE_FIELDS = ["tickets", "resolved", "median_first_response_hours", "median_resolution_hours", "csat", "csat_n"]
-
-
 def _print_report(report: ImportReport, out) -> None:
     print(report.summary(), file=out)
     for row in report.reasons().itertuples():
@@ -108,115 +91,41 @@ def list_presets(_: argparse.Namespace) -> int:
     return 0
 
 
-def _clean(value):
-    if isinstance(value, float) and math.isnan(value):
-        return None
-    if isinstance(value, (pd.Timestamp, date)):
-        return value.isoformat()
-    return value.item() if hasattr(value, "item") else value
-
-
-def _records(frame: pd.DataFrame, fields: list[str]) -> list[dict]:
-    return [{k: _clean(v) for k, v in row.items()} for row in frame[fields].to_dict("records")]
-
-
-def build_report(engine, filters: Filters) -> dict:
-    """The numbers of the Overview: overall, per touchpoint (with stage) and per tier (with loyalty)."""
-    with engine.connect() as conn:
-        span = reads.status.data_date_range(conn)
-        if span is None:
-            raise ImportRejected("report", "the database holds no survey responses or orders yet; "
-                                           "run `python cli.py demo` or import your data first.")
-        filters = filters.within(*span)
-        totals = reads.survey.counts.on(conn, filters)
-        shown = headline(metrics_present(summarise(totals).iloc[0]))  # small samples judged on this metric
-        overall = summarise(totals, metric=shown)
-        touchpoints = summarise(reads.survey.counts.on(conn, filters, by=("stage_order", "stage", "touchpoint")),
-                                metric=shown)
-        tiers = summarise(reads.survey.counts.on(conn, filters, by=("tier",)), metric=shown)
-        loyalty_sums = reads.loyalty.by_tier.on(conn, filters)
-        service = service_levels(reads.service.service_levels.on(conn, filters, by=None)).to_dict("records")[0]
-        scorers = reads.status.sentiment_scorers(conn)
-    loyalty = tier_kpis(loyalty_sums)
-    everyone = loyalty_kpis.overall(loyalty_sums)
-    by_tier = tiers[["tier", *SURVEY_FIELDS]].merge(loyalty[["tier", *LOYALTY_FIELDS]], on="tier", how="outer")
-    order = {t: i for i, t in enumerate(contracts.TIERS)}
-    by_tier = by_tier.sort_values("tier", key=lambda s: s.map(order).fillna(len(order)))
-    for frame in (overall, touchpoints, by_tier):
-        frame["n"] = frame["nps_n"].fillna(0).astype(int)
-    return {
-        "period": {"from": filters.start.isoformat(), "to": filters.end.isoformat(),
-                   "tiers": list(filters.tiers)},
-        "sentiment_scorer": ", ".join(scorers) or None,
-        "headline_metric": shown,
-        "overall": _records(overall, ["n", *SURVEY_FIELDS])[0],
-        "by_touchpoint": _records(touchpoints, ["stage_order", "stage", "touchpoint", "n", *SURVEY_FIELDS]),
-        "by_tier": _records(by_tier, ["tier", "n", *SURVEY_FIELDS, *LOYALTY_FIELDS]),
-        "loyalty": {field: _clean(everyone[field]) for field in OVERALL_LOYALTY},
-        "service": {field: _clean(service[field]) for field in SERVICE_FIELDS},
-    }
-
-
-TEXT_COLUMNS = ("stage", "touchpoint", "tier")
-TOUCHPOINT_COLUMNS = ["stage", "touchpoint", "n", "nps", "nps_margin", "csat", "ces", "sentiment"]
-TIER_COLUMNS = ["tier", "n", "nps", "nps_margin", "active_customers", "orders_per_customer", "average_order_value",
-                "repeat_rate", "retention", "redemption_rate"]
-SERVICE_METRICS = {"csat": "ticket_csat"}  # service report keys that name another registry metric
-
-
-def _header(key: str, names: dict[str, str] | None = None) -> str:
-    """A column's heading: the registry's label for a metric, ± for a margin, the name for the rest."""
-    metric = METRICS.get((names or {}).get(key, key))
-    if metric:
-        return metric.label
-    return "±" if key.endswith("_margin") else f"n ({key[:-2]})" if key.endswith("_n") else key.replace("_", " ")
-
-
-def _fmt(value, key: str, names: dict[str, str] | None = None) -> str:
-    """A value in the registry's format for its metric (margins as the NPS margin, counts with separators)."""
-    if value is None:
-        return "–"
-    metric = METRICS.get((names or {}).get(key, key))
-    number_format = metric.number_format if metric else METRICS["nps"].margin_format if key.endswith("_margin") \
-        else "{:,}" if isinstance(value, int) else "{}"
-    return number_format.format(value)
-
-
-def _table(rows: list[dict], columns: list[str]) -> list[str]:
-    lines = ["| " + " | ".join(_header(k) for k in columns) + " |",
-             "| " + " | ".join("---" if k in TEXT_COLUMNS else "--:" for k in columns) + " |"]
-    for row in rows:
-        cells = [_fmt(row[k], k) + (" (low n)" if k == "touchpoint" and row["low_n"] else "") for k in columns]
-        lines.append("| " + " | ".join(cells) + " |")
-    return lines
-
-
-def to_markdown(report: dict) -> str:
-    """The report as Markdown tables a person can paste into a ticket or an e-mail."""
-    o = report["overall"]
-    headline = ", ".join(f"{METRICS[k].name} {_fmt(o[k], k)}" + (f" ± {_fmt(o['nps_margin'], 'nps_margin')}"
-                                                                  if k == "nps" else "")
-                         for k in ("nps", "csat", "ces", "sentiment"))
-    lines = [f"# CX report {report['period']['from']} to {report['period']['to']}", "",
-             f"{headline} (n = {o['n']}; scorer: {report['sentiment_scorer']})", "", "## By touchpoint", "",
-             *_table(report["by_touchpoint"], TOUCHPOINT_COLUMNS), "", "## By tier", "",
-             *_table(report["by_tier"], TIER_COLUMNS), "", "## Loyalty, all customers", "",
-             *_block(report["loyalty"]), "", "## Service", "", *_block(report["service"], SERVICE_METRICS)]
-    return "\n".join(lines) + "\n"
-
-
-def _block(values: dict, names: dict[str, str] | None = None) -> list[str]:
-    """One block of overall figures as a two-column table, labelled and formatted by the registry."""
-    return ["| measure | value |", "| --- | --: |", *(f"| {_header(key, names)} | {_fmt(value, key, names)} |"
-                                                    for key, value in values.items())]
-
-
 def report(args: argparse.Namespace) -> int:
-    """Print the report as JSON or Markdown."""
-    filters = Filters(start=args.date_from, end=args.date_to, tiers=tuple(args.tier or ()))
-    result = build_report(open_database(args.database_url), filters)
-    print(json.dumps(result, indent=2) if args.format == "json" else to_markdown(result))
+    """Write the report: exit 0 written, 1 bad arguments or no data in the period, 2 database unreachable."""
+    import reports
+    from reports.html import SECTIONS
+    from reports.pdf import NoChromium
+
+    sections = tuple(s.strip() for s in args.sections.split(",")) if args.sections else SECTIONS
+    unknown = [s for s in sections if s not in SECTIONS]
+    if unknown:
+        return _fail(f"unknown section(s) {', '.join(unknown)}; choose from {', '.join(SECTIONS)}")
+    if args.format == "pdf" and not args.out:
+        return _fail("a PDF needs --out FILE or --out DIRECTORY")
+    try:
+        engine = open_database(args.database_url)
+        filters = reports.period_filters(engine, Filters(args.date_from, args.date_to, tuple(args.tier or ())),
+                                         args.period)
+        content = reports.render(engine, filters, args.format, args.compare, sections)
+    except DatabaseError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    except (reports.NoData, NoChromium) as error:
+        return _fail(str(error))
+    if not args.out:
+        sys.stdout.write(content.decode("utf-8"))
+        return 0
+    out = Path(args.out)
+    path = out / reports.file_name(filters, args.format) if out.is_dir() else out
+    path.write_bytes(content)
+    print(f"Wrote {path} ({len(content):,} bytes).")
     return 0
+
+
+def _fail(message: str) -> int:
+    print(f"error: {message}", file=sys.stderr)
+    return 1
 
 
 def metrics(_: argparse.Namespace) -> int:
@@ -301,11 +210,15 @@ def parser() -> argparse.ArgumentParser:
     load.add_argument("--replace", action="store_true", help="delete the dataset's rows first (same transaction)")
     load.set_defaults(run=import_file)
 
-    show = commands.add_parser("report", parents=[common], help="print NPS, CSAT, CES, sentiment and loyalty KPIs")
+    show = commands.add_parser("report", parents=[common], help="the report of a period: JSON, Markdown, HTML or PDF")
     show.add_argument("--from", dest="date_from", type=date.fromisoformat)
     show.add_argument("--to", dest="date_to", type=date.fromisoformat)
+    show.add_argument("--period", choices=list(PERIODS), help="relative to the data's last day (overrides --from/--to)")
+    show.add_argument("--compare", choices=("previous", "last-year"), default="previous")
     show.add_argument("--tier", action="append", choices=contracts.TIERS, help="repeat for several")
-    show.add_argument("--format", choices=("json", "markdown"), default="markdown")
+    show.add_argument("--format", choices=list(FORMATS), default="markdown")
+    show.add_argument("--sections", help="comma-separated, for html and pdf (default: all)")
+    show.add_argument("--out", help="a file, or a directory to write a dated file into (needed for pdf)")
     show.set_defaults(run=report)
 
     listed = commands.add_parser("presets", parents=[common], help="list the mapping presets for common exports")

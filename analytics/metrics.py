@@ -161,7 +161,7 @@ METRICS: dict[str, Metric] = {**SURVEY_METRICS, **{metric.key: metric for metric
 HEADLINE = ("nps", "csat", "sentiment")  # a page shows the first of these the data holds
 
 
-def metrics_present(totals: Mapping[str, float]) -> tuple[str, ...]:
+def metrics_present(totals: Mapping[str, float] | pd.Series) -> tuple[str, ...]:
     """The metrics with at least one answer in survey totals (a summarised row), in registry order."""
     return tuple(key for key, metric in SURVEY_METRICS.items()
                  if metric.n_column is not None and (totals.get(metric.n_column) or 0) > 0)

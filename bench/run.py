@@ -46,7 +46,8 @@ def _holds_data(url: str) -> bool:
 
 def default_period(url: str) -> tuple[tuple[str, str], tuple[str, str]]:
     """The app's default view (its period preset over the data's dates) and its comparison period, as ISO dates."""
-    from components.filters import DEFAULT_PRESET, preset_dates
+    from analytics.periods import preset_dates
+    from components.filters import DEFAULT_PRESET
     from data_access.db import create_engine
     from data_access.filters import Filters
     from data_access.reads import status

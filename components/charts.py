@@ -137,6 +137,10 @@ def movers(frame: pd.DataFrame, metric: Metric, title: str, subtitle: str) -> go
     return style(fig, title, subtitle, height=300)
 
 
+JOURNEY_SCALES = {"nps": ("RdYlGn", (-60, 80)), "csat": ("RdYlGn", (50, 100)),  # colour scale and range per metric
+                  "sentiment": (SENTIMENT_SCALE, (-0.6, 0.6)), "volume": ("Blues", None)}
+
+
 def journey_heatmap(grid: pd.DataFrame, label: str, number_format: str, title: str, subtitle: str,
                     colorscale, zrange: tuple[float, float] | None) -> go.Figure:
     """Stages as columns in journey order, touchpoints under them; each cell shows value and n, low n greyed."""

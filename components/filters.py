@@ -9,15 +9,16 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
 
 import streamlit as st
 
+from analytics.periods import preset_dates
 from data_access.contracts import TIERS
 from data_access.filters import NO_TIER, Filters
 
-PRESETS = {"30d": "Last 30 days", "90d": "Last 90 days", "quarter": "Last full quarter",
-           "12m": "Last 12 months", "all": "All data", "custom": "Custom dates"}
+PRESETS = {"30d": "Last 30 days", "90d": "Last 90 days", "month": "Last full month", "quarter": "Last full quarter",
+           "12m": "Last 12 months", "ytd": "Year to date", "all": "All data", "custom": "Custom dates"}
 COMPARISONS = {"previous": "previous period", "last-year": "same period last year"}
 DEFAULT_PRESET, DEFAULT_COMPARISON = "12m", "previous"
 TIER_OPTIONS = (*TIERS, NO_TIER)
@@ -50,32 +51,6 @@ class View:
     @property
     def comparison_label(self) -> str:
         return COMPARISONS[self.compare]
-
-
-def preset_dates(preset: str, first: date, last: date) -> tuple[date, date]:
-    """The dates a preset stands for; periods end on the latest day with data, not on today."""
-    if preset == "30d":
-        return max(first, last - timedelta(days=29)), last
-    if preset == "90d":
-        return max(first, last - timedelta(days=89)), last
-    if preset == "12m":
-        return max(first, last - timedelta(days=364)), last
-    if preset == "quarter":
-        quarter_start = date(last.year, 3 * ((last.month - 1) // 3) + 1, 1)
-        if last == _quarter_end(quarter_start):
-            return quarter_start, last
-        previous_start = _add_months(quarter_start, -3)
-        return previous_start, quarter_start - timedelta(days=1)
-    return first, last
-
-
-def _add_months(day: date, months: int) -> date:
-    index = day.year * 12 + day.month - 1 + months
-    return date(index // 12, index % 12 + 1, 1)
-
-
-def _quarter_end(quarter_start: date) -> date:
-    return _add_months(quarter_start, 3) - timedelta(days=1)
 
 
 def _parse_date(text: str | None) -> date | None:

@@ -11,6 +11,7 @@ import streamlit as st
 from analytics.metrics import METRICS, Metric, headline, metrics_present, missing_note
 from analytics.survey import summarise
 from components.filters import View, sidebar_filters, view_to_params
+from components.report_downloads import report_downloads
 from data_access import cache, reads
 from data_access.db import DatabaseError
 from data_access.filters import Filters
@@ -94,13 +95,7 @@ class Page:
 
     def describe(self, filters: Filters | None = None) -> str:
         """The filter in force, for chart subtitles."""
-        f = filters or self.filters
-        parts = [f"{f.start:%d %b %Y} – {f.end:%d %b %Y}"]
-        for label, values in (("tier", f.tiers), ("segment", f.segments), ("region", f.regions),
-                              ("channel", f.channels)):
-            if values:
-                parts.append(f"{label}: {', '.join(values)}")
-        return " · ".join(parts)
+        return (filters or self.filters).describe()
 
 
 def _stop_with(message: str, kind: str = "error") -> None:
@@ -132,6 +127,7 @@ def setup_page(title: str, icon: str, intro: str, needs_data: bool = True) -> Pa
                    "info")
     view = sidebar_filters(status["span"], status["options"])
     _menu(menu, view)
+    report_downloads(view)
     page = Page(view, status)
     imported = status["last_import"]
     st.caption(f"{intro}  \nData as of {page.span[1]:%d %b %Y}"

@@ -47,6 +47,15 @@ class Filters:
         start, end = self.period
         return replace(self, start=back(start), end=back(end))
 
+    def describe(self) -> str:
+        """The period and the customer filters in force, for chart subtitles and report headers."""
+        parts = [f"{self.start:%d %b %Y} – {self.end:%d %b %Y}"]
+        for label, values in (("tier", self.tiers), ("segment", self.segments), ("region", self.regions),
+                              ("channel", self.channels)):
+            if values:
+                parts.append(f"{label}: {', '.join(values)}")
+        return " · ".join(parts)
+
     def within(self, first: date, last: date) -> Filters:
         """Open ends filled from the data's own date range."""
         return replace(self, start=self.start or first, end=self.end or last)

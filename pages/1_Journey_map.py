@@ -11,7 +11,6 @@ from analytics.survey import summarise
 from components import charts
 from components.filters import TIER_OPTIONS
 from components.page import setup_page
-from components.theme import SENTIMENT_SCALE
 from data_access import reads
 
 page = setup_page("Journey map", ":material/route:", "Stages in journey order, touchpoints under them.")
@@ -23,8 +22,7 @@ metric = st.segmented_control("Metric", list(JOURNEY_METRICS), format_func=lambd
                               default=headline.key, required=True, key="journey_metric")
 _, label, number_format = JOURNEY_METRICS[metric]
 summary = summarise(reads.survey.counts(page.filters, by=(*STAGES, "touchpoint")))
-scale, zrange = {"nps": ("RdYlGn", (-60, 80)), "csat": ("RdYlGn", (50, 100)),
-                 "sentiment": (SENTIMENT_SCALE, (-0.6, 0.6)), "volume": ("Blues", None)}[metric]
+scale, zrange = charts.JOURNEY_SCALES[metric]
 st.plotly_chart(charts.journey_heatmap(journey_grid(summary, metric), label, number_format,
                                        f"{label} by touchpoint across the journey", page.describe(), scale, zrange),
                 key="journey_heatmap")

@@ -11,7 +11,8 @@ from urllib.parse import parse_qs
 
 import pytest
 
-from components.filters import View, preset_dates, view_from_params, view_to_params
+from analytics.periods import preset_dates
+from components.filters import View, view_from_params, view_to_params
 from data_access.filters import Filters
 
 FIRST, LAST = date(2023, 1, 1), date(2025, 6, 30)  # the data's span in the link tests: a quarter's last day
@@ -73,6 +74,17 @@ PRESET_CASES = {
     # unlike the day-count presets, the quarter is not cut to the first day with data (10 February here)
     "quarter, data starts inside it": ("quarter", date(2025, 2, 10), date(2025, 4, 20), date(2025, 1, 1),
                                        date(2025, 3, 31)),
+    # the last full month: the data's month when it ends on its last day, else the month before
+    "month, data ends on a month's last day": ("month", FIRST, date(2025, 6, 30), date(2025, 6, 1),
+                                               date(2025, 6, 30)),
+    "month, data ends mid-month": ("month", FIRST, date(2025, 3, 14), date(2025, 2, 1), date(2025, 2, 28)),
+    "month, data ends on 1 January": ("month", FIRST, date(2025, 1, 1), date(2024, 12, 1), date(2024, 12, 31)),
+    "month, leap February complete": ("month", FIRST, date(2024, 2, 29), date(2024, 2, 1), date(2024, 2, 29)),
+    "month, cut to the first day with data": ("month", date(2025, 2, 10), date(2025, 3, 5), date(2025, 2, 10),
+                                              date(2025, 2, 28)),
+    # year to date: 1 January of the data's last year to its last day
+    "ytd": ("ytd", FIRST, date(2025, 6, 29), date(2025, 1, 1), date(2025, 6, 29)),
+    "ytd, data starts this year": ("ytd", date(2025, 3, 1), date(2025, 6, 29), date(2025, 3, 1), date(2025, 6, 29)),
     "all": ("all", FIRST, LAST, FIRST, LAST),
     # custom dates come from the link; preset_dates gives every day with data, the fallback for bad dates
     "custom": ("custom", FIRST, LAST, FIRST, LAST),

@@ -1,0 +1,53 @@
+"""The Overview's numbers in one place, so the page and the reports show the same KPIs, brief, movers and tiers.
+
+The reads come in as two functions (survey counts and loyalty sums per tier, each taking Filters and grouping
+columns): the page passes its cached reads, a report the same reads on its own connection. No SQL here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import pandas as pd
+
+from analytics import loyalty
+from analytics.brief import Brief, Link, brief, gather
+from analytics.kpis import KpiValue, changes, compare, movers
+from analytics.metrics import Metric
+from analytics.survey import summarise
+from data_access.filters import Filters
+
+SurveyCounts = Callable[..., pd.DataFrame]  # (filters, by=(...)) -> survey counts
+LoyaltyByTier = Callable[[Filters], pd.DataFrame]
+NO_LINKS: dict[str, Callable] = {"kpi": lambda _: {}, "touchpoint": lambda _: {}, "tier": lambda _: {}}
+
+
+@dataclass(frozen=True)
+class Overview:
+    kpis: list[KpiValue]
+    brief: Brief | None  # None without a comparison period in the data
+    movers: pd.DataFrame
+    tiers: pd.DataFrame  # the headline metric per tier, summarised
+
+
+def overview(counts: SurveyCounts, by_tier: LoyaltyByTier, filters: Filters, comparison: Filters | None,
+             metric: Metric, present: tuple[str, ...], links: dict[str, Callable[..., Link]] = NO_LINKS) -> Overview:
+    """KPIs with their tested changes, the brief over KPIs × touchpoints × tiers, movers and tiers."""
+    now = {"survey": summarise(counts(filters)).iloc[0], "loyalty": loyalty.overall(by_tier(filters))}
+    before = {"survey": summarise(counts(comparison)).iloc[0], "loyalty": loyalty.overall(by_tier(comparison))} \
+        if comparison else None
+    kpis = compare(now, before, present)
+    tiers_now = counts(filters, by=("tier",))
+    touchpoints_now = counts(filters, by=("touchpoint",))
+    if comparison is None:
+        empty = changes(touchpoints_now.iloc[0:0], touchpoints_now.iloc[0:0], "touchpoint", metric.key)
+        return Overview(kpis, None, empty, summarise(tiers_now, metric=metric.key))
+    touchpoints_before = counts(comparison, by=("touchpoint",))
+    found = brief(gather(kpis, [
+        (changes(touchpoints_now, touchpoints_before, "touchpoint", metric.key), "touchpoint", metric.key,
+         links["touchpoint"]),
+        (changes(tiers_now, counts(comparison, by=("tier",)), "tier", metric.key), "tier", metric.key,
+         links["tier"])], links["kpi"]))
+    return Overview(kpis, found, movers(touchpoints_now, touchpoints_before, "touchpoint", metric.key),
+                    summarise(tiers_now, metric=metric.key))

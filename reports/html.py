@@ -1,0 +1,129 @@
+"""One self-contained HTML file for a period: the brief, the KPI table, and the Overview's and journey's charts with
+their tables; plotly.js embedded once, no fonts or scripts from the network, every text from data escaped.
+
+Built from the same reads, analytics and chart builders as the pages (analytics.overview,
+components.overview_charts, components.charts), so a report never disagrees with the screen.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field, replace
+from datetime import date
+from functools import partial
+from pathlib import Path
+
+import jinja2
+import plotly.graph_objects as go
+from plotly.offline import get_plotlyjs
+from sqlalchemy.engine import Engine
+
+from analytics.journey import JOURNEY_METRICS, journey_grid
+from analytics.kpis import KPIS, KpiValue
+from analytics.metrics import METRICS, headline, metrics_present
+from analytics.overview import overview
+from analytics.survey import summarise
+from components import charts
+from components.overview_charts import MOVERS_NOTE, overview_charts
+from data_access import reads
+from data_access.filters import Filters
+from reports.markdown import TIER_COLUMNS, TOUCHPOINT_COLUMNS, _fmt, _header
+from reports.numbers import build_report
+
+SECTIONS = ("brief", "kpis", "trend", "journey", "touchpoints", "tiers", "service")
+COMPARISONS = {"previous": "previous period", "last-year": "same period last year"}
+TEMPLATES = jinja2.Environment(loader=jinja2.FileSystemLoader(Path(__file__).parent / "templates"),
+                               autoescape=True, trim_blocks=True, lstrip_blocks=True)
+PLOT_CONFIG = {"displaylogo": False, "responsive": True}
+
+
+@dataclass
+class Table:
+    headings: list[str]
+    rows: list[list[str]]
+    text_columns: int = 1  # leading columns aligned left
+
+
+@dataclass
+class Section:
+    title: str
+    figures: list[str] = field(default_factory=list)
+    tables: list[Table] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+
+def _figure(fig: go.Figure) -> str:
+    return fig.to_html(full_html=False, include_plotlyjs=False, config=PLOT_CONFIG)
+
+
+def _kpi_row(kpi: KpiValue) -> dict:
+    spec = kpi.spec
+    value = "–" if math.isnan(kpi.value) else spec.number_format.format(kpi.value)
+    if kpi.margin is not None:
+        value += " ± " + spec.margin_format.format(kpi.margin)
+    change = kpi.change
+    tested = change is not None and not math.isnan(change.delta)
+    return {"label": spec.label, "value": value, "definition": spec.definition,
+            "previous": "–" if math.isnan(kpi.previous) else spec.number_format.format(kpi.previous),
+            "change": (spec.change_format.format(change.delta) + " ± " + spec.margin_format.format(change.margin))
+            if tested and change else "–",
+            "verdict": "complete count" if change is None else "significant" if change.significant
+            else "too few answers" if not tested else "within noise",
+            "n": f"{kpi.n:,}" if kpi.n is not None else ""}
+
+
+def _table(rows: list[dict], columns: list[str], text_columns: int) -> Table:
+    return Table([_header(c) for c in columns], [[_fmt(row[c], c) for c in columns] for row in rows], text_columns)
+
+
+def comparison_filters(filters: Filters, compare: str) -> Filters:
+    return filters.previous_period() if compare == "previous" else filters.same_period_last_year()
+
+
+def render_html(engine: Engine, filters: Filters, compare: str = "previous", sections: tuple[str, ...] = SECTIONS,
+                title: str = "CX report") -> str:
+    """The report of one period (open ends filled from the data) against its comparison period."""
+    numbers = build_report(engine, filters)
+    filters = replace(filters, start=date.fromisoformat(numbers["period"]["from"]),
+                      end=date.fromisoformat(numbers["period"]["to"]))
+    comparison = comparison_filters(filters, compare)
+    with engine.connect() as conn:
+        span = reads.status.data_date_range(conn)
+        assert span is not None  # build_report has refused an empty database
+        counts = partial(reads.survey.counts.on, conn)
+        present = metrics_present(summarise(counts(filters)).iloc[0])
+        metric = METRICS[headline(present)]
+        found = overview(counts, partial(reads.loyalty.by_tier.on, conn), filters,
+                         comparison if comparison.period[1] >= span[0] else None, metric, present)
+        history = replace(filters, start=span[0], end=span[1])
+        trend = summarise(counts(history, by=("month",)), metric=metric.key)
+        journey = summarise(counts(filters, by=("stage_order", "stage", "touchpoint")))
+        as_of = reads.status.last_import(conn)
+    figures = overview_charts(found, trend, metric, filters.period, filters.describe(),
+                              history.describe(), COMPARISONS[compare])
+    _, label, number_format = JOURNEY_METRICS[metric.key]
+    scale, zrange = charts.JOURNEY_SCALES[metric.key]
+    built = {
+        "trend": Section(f"{metric.name} over time and by tier",
+                         [_figure(figures["trend"]), _figure(figures["tiers"])]),
+        "journey": Section("The journey", [_figure(charts.journey_heatmap(
+            journey_grid(journey, metric.key), label, number_format, f"{label} by touchpoint across the journey",
+            filters.describe(), scale, zrange))]),
+        "touchpoints": Section("Touchpoints", [_figure(figures["movers"])],
+                               [_table(numbers["by_touchpoint"], TOUCHPOINT_COLUMNS, 2)], [MOVERS_NOTE]),
+        "tiers": Section("Loyalty tiers", tables=[_table(numbers["by_tier"], TIER_COLUMNS, 1)]),
+        "service": Section("Service", tables=[Table(["Measure", "Value"], [[_header(k, {"csat": "ticket_csat"}),
+                                                                          _fmt(v, k, {"csat": "ticket_csat"})]
+                                                                         for k, v in numbers["service"].items()])]),
+    }
+    brief_lines = [{"text": s.text, "direction": s.direction} for s in found.brief.statements] if found.brief else []
+    if found.brief and not brief_lines:
+        brief_lines = [{"text": found.brief.lines[0], "direction": "neither"}]
+    return TEMPLATES.get_template("report.html.j2").render(
+        title=title, period=f"{filters.start:%d %b %Y} – {filters.end:%d %b %Y}", comparison=COMPARISONS[compare],
+        data_as_of=f"{span[1]:%d %b %Y}" + (f" (last import {as_of:%d %b %Y %H:%M} UTC)" if as_of else ""),
+        filters=filters.describe(), sections=sections, plotly_js=get_plotlyjs(),
+        brief_lines=brief_lines or [{"text": "No comparison period in the data.", "direction": "neither"}],
+        brief_rule=found.brief.rule if found.brief else "",
+        kpis=[_kpi_row(k) for k in found.kpis if k.spec in KPIS],
+        figure_sections=[built[name] for name in SECTIONS if name in sections and name in built])

@@ -1,0 +1,148 @@
+"""The reports: one-file HTML with the JSON report's numbers, offline and escaped; the CLI's periods, files and
+exit codes. (The PDF needs Chromium: tests/browser/test_reports_in_chromium.py.)"""
+
+from __future__ import annotations
+
+import json
+import re
+from datetime import date
+from html.parser import HTMLParser
+
+import pandas as pd
+import pytest
+
+import cli
+import reports
+from data_access.db import open_database
+from data_access.filters import Filters
+from data_access.loaders import import_dataset
+from reports.html import render_html
+
+HOSTILE = '<script>alert("x")</script> Delivery'
+
+
+class Page(HTMLParser):
+    """What a browser would fetch or run: resource URLs, inline scripts, and the text it shows."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.resources: list[str] = []
+        self.scripts = 0
+        self.text: list[str] = []
+        self._in_script = False
+
+    def handle_starttag(self, tag, attrs):
+        self.resources += [value for name, value in attrs if name in ("src", "href") and value]
+        if tag == "script":
+            self.scripts += 1
+            self._in_script = True
+
+    def handle_endtag(self, tag):
+        if tag == "script":
+            self._in_script = False
+
+    def handle_data(self, data):
+        if not self._in_script and data.strip():
+            self.text.append(data.strip())
+
+
+def parsed(html: str) -> Page:
+    page = Page()
+    page.feed(html)
+    return page
+
+
+@pytest.fixture(scope="module")
+def demo(demo_duckdb_path):
+    engine = open_database(f"duckdb:///{demo_duckdb_path}")
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture(scope="module")
+def year(demo):
+    filters = Filters(date(2025, 11, 1), date(2026, 10, 31))
+    return filters, render_html(demo, filters)
+
+
+def test_the_html_report_holds_the_json_reports_numbers(demo, year, capsys):
+    filters, html = year
+    assert cli.main(["report", "--from", "2025-11-01", "--to", "2026-10-31", "--format", "json",
+                     "--database-url", str(demo.url)]) == 0
+    numbers = json.loads(capsys.readouterr().out)
+    shown = " ".join(parsed(html).text)
+    overall = numbers["overall"]
+    assert f"{overall['nps']:+.0f} ± {overall['nps_margin']:.0f}" in shown
+    assert f"{overall['csat']:.0f}%" in shown and f"{overall['nps_n']:,}" in shown
+    for row in numbers["by_touchpoint"]:
+        assert row["touchpoint"] in shown
+    assert "What changed" in shown and "Benjamini-Hochberg" in shown
+    assert "01 Nov 2025 – 31 Oct 2026" in shown
+
+
+def test_it_opens_offline_with_plotly_embedded_once(year):
+    _, html = year
+    page = parsed(html)
+    assert page.resources == []  # no src or href at all: nothing to fetch
+    assert not re.search(r"url\(\s*['\"]?https?:", html.split("<script>", 1)[0])  # nor in the stylesheet
+    assert html.count("plotly.js v") == 1  # the bundle's banner: embedded once, not per figure
+    assert page.scripts == 1 + html.count("Plotly.newPlot(")  # the bundle, then one small script per figure
+    assert html.count("Plotly.newPlot(") >= 4
+
+
+def test_text_from_the_data_is_escaped(engine):
+    touchpoints = pd.DataFrame({"touchpoint": [HOSTILE, "Web checkout"], "stage": ["Receive", "Buy"],
+                                "stage_order": [3, 2], "channel": ["web", "web"]})
+    days = pd.date_range("2025-01-01", periods=120, freq="D")
+    survey = pd.DataFrame({"response_id": [f"R{i}" for i in range(240)],
+                           "customer_id": [f"C{i % 40}" for i in range(240)],
+                           "submitted_at": list(days) * 2, "touchpoint": [HOSTILE] * 120 + ["Web checkout"] * 120,
+                           "nps": [i % 11 for i in range(240)], "comment": ["<b>bold</b> & <script>x()</script>"] * 240})
+    import_dataset(engine, "touchpoints", touchpoints)
+    import_dataset(engine, "survey", survey)
+    html = render_html(engine, Filters(date(2025, 3, 1), date(2025, 4, 30)))
+    assert "<script>alert" not in html and '&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt; Delivery' in html
+    assert HOSTILE in " ".join(parsed(html).text)  # shown as the characters typed
+    assert parsed(html).scripts == 1 + html.count("Plotly.newPlot(")  # the name never became a script
+
+
+@pytest.mark.parametrize(("period", "start", "end"), [
+    ("last-month", "2026-10-01", "2026-10-31"),  # the demo ends on 31 October 2026: October is complete
+    ("last-quarter", "2026-07-01", "2026-09-30"),  # Q4 is not, so Q3
+    ("last-12-months", "2025-11-01", "2026-10-31"),
+    ("ytd", "2026-01-01", "2026-10-31"),
+])
+def test_relative_periods_end_on_the_datas_last_day(demo, tmp_path, period, start, end):
+    assert cli.main(["report", "--period", period, "--format", "markdown", "--out", str(tmp_path),
+                     "--database-url", str(demo.url)]) == 0
+    written = tmp_path / f"cx-report-{start}-to-{end}.md"
+    assert written.read_text(encoding="utf-8").startswith(f"# CX report {start} to {end}")
+
+
+def test_exit_codes_say_what_went_wrong(demo, tmp_path, capsys):
+    url = str(demo.url)
+    assert cli.main(["report", "--from", "1990-01-01", "--to", "1990-12-31", "--database-url", url]) == 1
+    assert "no data from 1990-01-01 to 1990-12-31" in capsys.readouterr().err
+    assert cli.main(["report", "--format", "pdf", "--database-url", url]) == 1
+    assert "needs --out" in capsys.readouterr().err
+    assert cli.main(["report", "--format", "html", "--sections", "brief,gossip", "--database-url", url]) == 1
+    assert "unknown section(s) gossip" in capsys.readouterr().err
+    assert cli.main(["report", "--database-url", "postgresql+psycopg://nobody@127.0.0.1:1/none"]) == 2
+    assert "Could not open the database" in capsys.readouterr().err
+    assert not list(tmp_path.iterdir())
+
+
+def test_no_chromium_says_how_to_install_it_and_html_still_works(demo, tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv("CX_CHROMIUM", str(tmp_path / "no-such-browser"))
+    monkeypatch.setenv("PATH", str(tmp_path))
+    assert cli.main(["report", "--format", "pdf", "--out", str(tmp_path), "--database-url", str(demo.url)]) == 1
+    assert "apt-get install chromium" in capsys.readouterr().err
+    assert cli.main(["report", "--format", "html", "--sections", "brief,kpis", "--out", str(tmp_path / "r.html"),
+                     "--database-url", str(demo.url)]) == 0
+    assert (tmp_path / "r.html").stat().st_size > 1_000_000  # plotly.js inside
+
+
+def test_sections_choose_what_the_report_holds(demo):
+    filters = reports.period_filters(demo, Filters(), "last-quarter")
+    short = render_html(demo, filters, sections=("brief", "kpis"))
+    assert "Key figures" in short and "The journey" not in short and "Plotly.newPlot(" not in short
