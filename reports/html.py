@@ -63,7 +63,8 @@ def _kpi_row(kpi: KpiValue) -> dict:
         value += " ± " + spec.margin_format.format(kpi.margin)
     change = kpi.change
     tested = change is not None and not math.isnan(change.delta)
-    return {"label": spec.label, "value": value, "definition": spec.definition,
+    defined = spec.definition if spec.definition.startswith(spec.label) else f"{spec.label}: {spec.definition}"
+    return {"label": spec.label, "value": value, "definition": defined,
             "previous": "–" if math.isnan(kpi.previous) else spec.number_format.format(kpi.previous),
             "change": (spec.change_format.format(change.delta) + " ± " + spec.margin_format.format(change.margin))
             if tested and change else "–",

@@ -66,7 +66,7 @@ def year(demo):
 
 
 def test_the_html_report_holds_the_json_reports_numbers(demo, year, capsys):
-    filters, html = year
+    _, html = year
     assert cli.main(["report", "--from", "2025-11-01", "--to", "2026-10-31", "--format", "json",
                      "--database-url", str(demo.url)]) == 0
     numbers = json.loads(capsys.readouterr().out)
@@ -97,7 +97,8 @@ def test_text_from_the_data_is_escaped(engine):
     survey = pd.DataFrame({"response_id": [f"R{i}" for i in range(240)],
                            "customer_id": [f"C{i % 40}" for i in range(240)],
                            "submitted_at": list(days) * 2, "touchpoint": [HOSTILE] * 120 + ["Web checkout"] * 120,
-                           "nps": [i % 11 for i in range(240)], "comment": ["<b>bold</b> & <script>x()</script>"] * 240})
+                           "nps": [i % 11 for i in range(240)],
+                           "comment": ["<b>bold</b> & <script>x()</script>"] * 240})
     import_dataset(engine, "touchpoints", touchpoints)
     import_dataset(engine, "survey", survey)
     html = render_html(engine, Filters(date(2025, 3, 1), date(2025, 4, 30)))

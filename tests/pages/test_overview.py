@@ -96,3 +96,46 @@ def test_all_data_claims_no_change_against_a_period_without_data(app_on, demo_ur
     assert not at.exception
     assert all(not m.delta for m in at.metric)  # AppTest shows a missing delta as ""
     assert metric(at, "NPS").value == expected_nps(demo_url, Filters())
+
+
+def brief_lines(at: AppTest) -> list[str]:
+    return [m.value for m in at.markdown if m.value.startswith(":material/trending") or
+            m.value.startswith(":material/swap_vert")]
+
+
+def test_the_brief_names_the_planted_stories_and_stays_quiet_on_noise(app_on, demo_url):
+    """Last 12 months: the app checkout lift and the loyalty rewards fall after the points change; a quiet quarter
+    (Q3 2026 against Q2) calls nothing a change."""
+    at = app_on(demo_url)
+    lines = brief_lines(at)
+    assert any(line.startswith(":material/trending_up: App checkout NPS rose") for line in lines), lines
+    assert any(line.startswith(":material/trending_down: Loyalty rewards NPS fell") for line in lines), lines
+    assert 1 <= len(lines) <= 6
+    assert any("Benjamini-Hochberg" in c.value for c in at.caption)
+    quiet = app_on(demo_url, period="quarter")
+    assert brief_lines(quiet) == []
+    assert any("No change beyond noise" in c.value for c in quiet.caption)
+
+
+def test_the_delivery_dip_is_named_in_its_quarter(app_on, demo_url):
+    at = app_on(demo_url, period="custom", **{"from": "2025-08-01", "to": "2025-10-31"})
+    assert any(line.startswith(":material/trending_down: Home delivery NPS fell") for line in brief_lines(at)), \
+        brief_lines(at)
+
+
+@pytest.mark.parametrize("params", [{}, {"period": "30d", "tier": "Gold"}])
+def test_the_report_of_the_view_is_a_whole_html_file(app_on, demo_url, params):
+    from components.report_downloads import report_file
+
+    at = app_on(demo_url, **params)
+    assert [b.label for b in at.get("download_button")][:2] == ["HTML report", "PDF report"]
+    from components.filters import view_from_params
+    from data_access.reads import status
+    engine = open_database(demo_url)
+    with engine.connect() as conn:
+        span = status.data_date_range(conn)
+    engine.dispose()
+    view = view_from_params({k: [v] for k, v in params.items()}, span, {})
+    html = report_file(view, "html").decode("utf-8")
+    assert html.startswith("<!doctype html>") and html.rstrip().endswith("</html>")
+    assert view.filters.describe() in html
