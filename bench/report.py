@@ -10,7 +10,7 @@ TARGETS = {
     "cold": 1.0, "warm": 0.15, "query_ratio": 1.5, "speedup": 5.0, "memory_share": 0.25, "survey_load": 90.0,
     "purchases_load": 30.0, "rss_mb": 600.0, "postgres_cold": 3.0,
 }
-SECTIONS = ("load", "pages", "queries", "reference", "memory", "sentiment")
+SECTIONS = ("load", "pages", "queries", "reference", "memory", "sentiment", "reports")
 Row = tuple[str, str, str, str, str]  # section, what, measured, target, met
 
 
@@ -142,11 +142,25 @@ def sentiment_rows(sentiment: dict, company: dict | None = None) -> list[Row]:
     return rows
 
 
+def report_rows(measured: dict | None) -> list[Row]:
+    """The one-file HTML and the PDF of the default view, against the issue's targets."""
+    rows: list[Row] = []
+    for fmt, target in (("html", 5.0), ("pdf", 15.0)):
+        got = (measured or {}).get(fmt) or {"skipped": "not measured"}
+        if "skipped" in got:
+            rows.append(("reports", f"{fmt.upper()} report, default view", f"skipped: {got['skipped']}", "", "—"))
+            continue
+        rows.append(("reports", f"{fmt.upper()} report, default view ({got['bytes'] / 2**20:.1f} MB)",
+                     _s(got["seconds"]), f"≤ {target:g} s", _met(got["seconds"] <= target)))
+    return rows
+
+
 def rows(results: dict) -> list[Row]:
     """Every figure as (section, what, measured, target, met)."""
     out = [*load_rows(results.get("load"), "load"), *page_rows(results["pages"]["pages"]),
            *query_rows(results["pages"]["queries"]), *reference_rows(results["reference"]),
-           *memory_rows(results["pages"]["rss"]), *sentiment_rows(results["sentiment"], results.get("company_scorer"))]
+           *memory_rows(results["pages"]["rss"]), *sentiment_rows(results["sentiment"], results.get("company_scorer")),
+           *report_rows(results.get("reports"))]
     postgres = results.get("postgres")
     if postgres:
         out += load_rows(postgres.get("load"), "postgres load")

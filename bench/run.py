@@ -20,6 +20,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from analytics.sentiment import DEFAULT_SCORER
 from bench import report, sentiment
+from bench import reports as bench_reports
 from bench.common import DATA_DIR, RESULTS_DIR, duckdb_url, machine, median, run_child
 
 KPI_SETS = ("overview", "loyalty")
@@ -123,6 +124,8 @@ def main(argv: list[str] | None = None) -> int:
     survey = next((d for d in (results["load"] or {}).get("datasets", []) if d["dataset"] == "survey"), None)
     if used and survey and survey.get("texts"):
         results["load"]["all_distinct_seconds"] = survey["texts"] / used["texts_per_second_one_core"]
+    log("reports: HTML and PDF of the default view…")
+    results["reports"] = bench_reports.measure(url, args.repeat)
     log("company scorer: training on the benchmark's rated comments…")
     results["company_scorer"] = sentiment.company(url)
     log("reference: the KPIs in pandas vs in the engine, each in a fresh process…")

@@ -5,6 +5,7 @@ import streamlit as st
 from analytics.themes import summarise as summarise_themes
 from components import themes as theme_view
 from components import voices
+from components.comment_charts import term_bars
 from components.editor_state import plain
 from components.page import setup_page
 from components.tables import download_table
@@ -57,7 +58,7 @@ picked = st.selectbox("Touchpoint", ["", *names], key="voices_terms_touchpoint",
                       help="Opens on the touchpoint with the most negative comments for the choices above.")
 touchpoint = picked or names[0]
 terms = voices.scored_terms(reads.comments.sample(page.filters, touchpoint))
-st.plotly_chart(voices.term_bars(terms, f"{touchpoint}: words that set negative comments apart from positive ones",
+st.plotly_chart(term_bars(terms, f"{touchpoint}: words that set negative comments apart from positive ones",
                                  f"{page.describe()} · up to {SAMPLE_PER_BAND:,} most recent comments per side"),
                 key="voices_terms_chart")
 st.caption("Terms are words and two-word phrases. Score: weighted log-odds ratio with an informative Dirichlet "

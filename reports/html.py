@@ -14,6 +14,7 @@ from functools import partial
 from pathlib import Path
 
 import jinja2
+import pandas as pd
 import plotly.graph_objects as go
 from plotly.offline import get_plotlyjs
 from sqlalchemy.engine import Engine
@@ -23,14 +24,20 @@ from analytics.kpis import KPIS, KpiValue
 from analytics.metrics import METRICS, headline, metrics_present
 from analytics.overview import overview
 from analytics.survey import summarise
+from analytics.terms import terms_by_band
 from components import charts
+from components.comment_charts import term_bars
 from components.overview_charts import MOVERS_NOTE, overview_charts
 from data_access import reads
 from data_access.filters import Filters
+from data_access.reads.comments import SAMPLE_PER_BAND
 from reports.markdown import TIER_COLUMNS, TOUCHPOINT_COLUMNS, _fmt, _header
 from reports.numbers import build_report
 
-SECTIONS = ("brief", "kpis", "trend", "journey", "touchpoints", "tiers", "service")
+SECTIONS = ("brief", "kpis", "trend", "journey", "touchpoints", "comments", "tiers", "service")
+TERMS_NOTE = ("Terms are words and two-word phrases; score: weighted log-odds ratio with an informative Dirichlet "
+              "prior (Monroe, Colaresi & Quinn 2008), as a z-score; |z| under 1.96 is left out. Up to {n:,} most "
+              "recent comments per side.")
 COMPARISONS = {"previous": "previous period", "last-year": "same period last year"}
 TEMPLATES = jinja2.Environment(loader=jinja2.FileSystemLoader(Path(__file__).parent / "templates"),
                                autoescape=True, trim_blocks=True, lstrip_blocks=True)
@@ -77,6 +84,17 @@ def _table(rows: list[dict], columns: list[str], text_columns: int) -> Table:
     return Table([_header(c) for c in columns], [[_fmt(row[c], c) for c in columns] for row in rows], text_columns)
 
 
+def _comments(touchpoint: str | None, terms: pd.DataFrame | None, filters: Filters) -> Section:
+    """The Voices page's distinguishing terms, for the touchpoint with the most negative comments."""
+    title = "What unhappy customers write"
+    if touchpoint is None or terms is None:
+        return Section(title, notes=["No negative comments in the period."])
+    figure = term_bars(terms, f"{touchpoint}: words that set negative comments apart from positive ones",
+                       filters.describe())
+    return Section(title, [_figure(figure)], notes=[f"{touchpoint} has the most negative comments in the period. "
+                                                    + TERMS_NOTE.format(n=SAMPLE_PER_BAND)])
+
+
 def comparison_filters(filters: Filters, compare: str) -> Filters:
     return filters.previous_period() if compare == "previous" else filters.same_period_last_year()
 
@@ -100,6 +118,10 @@ def render_html(engine: Engine, filters: Filters, compare: str = "previous", sec
         trend = summarise(counts(history, by=("month",)), metric=metric.key)
         journey = summarise(counts(filters, by=("stage_order", "stage", "touchpoint")))
         as_of = reads.status.last_import(conn)
+        negative = reads.comments.by_touchpoint.on(conn, filters)
+        negative = negative[negative["negative"] > 0]
+        worst = str(negative["touchpoint"].iloc[0]) if not negative.empty else None
+        terms = terms_by_band(reads.comments.sample.on(conn, filters, worst)) if worst else None
     figures = overview_charts(found, trend, metric, filters.period, filters.describe(),
                               history.describe(), COMPARISONS[compare])
     _, label, number_format = JOURNEY_METRICS[metric.key]
@@ -112,6 +134,7 @@ def render_html(engine: Engine, filters: Filters, compare: str = "previous", sec
             filters.describe(), scale, zrange))]),
         "touchpoints": Section("Touchpoints", [_figure(figures["movers"])],
                                [_table(numbers["by_touchpoint"], TOUCHPOINT_COLUMNS, 2)], [MOVERS_NOTE]),
+        "comments": _comments(worst, terms, filters),
         "tiers": Section("Loyalty tiers", tables=[_table(numbers["by_tier"], TIER_COLUMNS, 1)]),
         "service": Section("Service", tables=[Table(["Measure", "Value"], [[_header(k, {"csat": "ticket_csat"}),
                                                                           _fmt(v, k, {"csat": "ticket_csat"})]

@@ -76,7 +76,7 @@ def test_the_html_report_holds_the_json_reports_numbers(demo, year, capsys):
     assert f"{overall['csat']:.0f}%" in shown and f"{overall['nps_n']:,}" in shown
     for row in numbers["by_touchpoint"]:
         assert row["touchpoint"] in shown
-    assert "What changed" in shown and "Benjamini-Hochberg" in shown
+    assert "What changed" in shown and "Benjamini-Hochberg" in shown and "What unhappy customers write" in shown
     assert "01 Nov 2025 – 31 Oct 2026" in shown
 
 
