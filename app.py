@@ -19,7 +19,7 @@ metric = page.metric
 with st.spinner("Calculating KPIs…"):
     found = overview(reads.survey.counts, reads.loyalty.by_tier, page.filters,
                      page.comparison if page.has_comparison else None, metric, page.metrics,
-                     view_links(view_to_params(page.view)))
+                     view_links(view_to_params(page.view)), lambda f: reads.service.service_levels(f, by=None))
     trend = summarise(reads.survey.counts(page.history, by=("month",)), metric=metric.key)
 figures = overview_charts(found, trend, metric, (page.filters.start, page.filters.end), page.describe(),
                           page.describe(page.history), page.view.comparison_label)

@@ -150,7 +150,7 @@ def sentence(comparison: Comparison) -> str:
     name = metric.name or metric.label
     head = f"{comparison.subject} {name}" if comparison.subject else name[:1].upper() + name[1:]
     verb = "rose" if comparison.difference.delta > 0 else "fell"
-    counted = "answer" if metric.source == "survey" else "customer"
+    counted = {"survey": "answer", "loyalty": "customer", "service": "ticket"}[metric.source]
     return (f"{head} {verb} from {_number(metric.number_format, comparison.before)} to "
             f"{_number(metric.number_format, comparison.now)} ({_change(metric, comparison.difference)}) — "
             f"{comparison.n:,} {counted}{'s' * (comparison.n != 1)}.")

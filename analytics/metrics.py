@@ -85,9 +85,11 @@ def _survey(key: str, label: str, name: str, answers: str, definition: str, numb
 
 def _count(key: str, label: str, source: str, definition: str, number_format: str = "{:,.0f}",
            table_format: str = "%d", higher_is_better: bool | None = True, test: Test | None = None,
-           n_column: str | None = None) -> Metric:
-    return Metric(key, label, definition, source, number_format, table_format, n_column=n_column, test=test,
-                  higher_is_better=higher_is_better)
+           n_column: str | None = None, name: str = "") -> Metric:
+    """A loyalty or service figure; one with a test (a share of customers or tickets) changes in points."""
+    return Metric(key, label, definition, source, number_format, table_format, name, n_column=n_column, test=test,
+                  higher_is_better=higher_is_better, margin_format="{:.1f}" if test else "{:.0f}",
+                  change_format="{:+.1f} pts" if test else "{:+.0f}")
 
 
 SURVEY_METRICS: dict[str, Metric] = {metric.key: metric for metric in (
@@ -130,7 +132,8 @@ METRICS: dict[str, Metric] = {**SURVEY_METRICS, **{metric.key: metric for metric
            "{:,.2f}", "%.2f"),
     _count("repeat_rate", "Repeat-purchase rate", "loyalty",
            "Share of active customers with 2 or more purchase orders in the period, in %.", "{:.1f}%", "%.1f",
-           test=_share_test("repeat_buyers", "active_customers"), n_column="active_customers"),
+           test=_share_test("repeat_buyers", "active_customers"), n_column="active_customers",
+           name="repeat-purchase rate"),
     _count("retention", "Retention", "loyalty",
            "Share of the previous period's buyers (a purchase order then) who bought again in this period, in %.",
            "{:.1f}%", "%.1f"),
@@ -151,7 +154,8 @@ METRICS: dict[str, Metric] = {**SURVEY_METRICS, **{metric.key: metric for metric
            "Median hours from opening to resolution (resolved tickets).", "{:.1f}", "%.1f", higher_is_better=False),
     _count("slow_share", f"Over {SLOW_TICKET_HOURS} h", "service",
            f"Share of resolved tickets that took more than {SLOW_TICKET_HOURS} hours, in %.", "{:.1f}%", "%.1f",
-           higher_is_better=False),
+           higher_is_better=False, test=_share_test("slow", "resolved"), n_column="resolved",
+           name=f"share of tickets resolved in over {SLOW_TICKET_HOURS} h"),
     _count("ticket_csat", "Ticket CSAT", "service",
            f"Ticket CSAT: share of {CSAT_TOP_FROM} and 5 on the 1-5 ticket rating, in %.", "{:.0f}%", "%.1f",
            n_column="csat_n"),
@@ -195,7 +199,8 @@ def empty_message(metric: str, present: Collection[str]) -> str:
 
 
 TEST_NAMES = {"nps": "z-test on NPS (SE from the promoter/detractor variance)", "csat": "two proportions",
-              "repeat_rate": "two proportions", "ces": "Welch z on means", "sentiment": "Welch z on means"}
+              "repeat_rate": "two proportions", "slow_share": "two proportions", "ces": "Welch z on means",
+              "sentiment": "Welch z on means"}
 
 
 def _test_name(metric: Metric) -> str:

@@ -16,9 +16,10 @@ MARKS = {"better": ":material/trending_up:", "worse": ":material/trending_down:"
 def view_links(params: dict) -> dict[str, Callable]:
     """Where each kind of statement is shown, with the current view's filters: KPIs on the page of their source,
     a touchpoint on Touchpoints, a tier on the Overview filtered to it."""
+    pages = {"loyalty": "pages/3_Loyalty.py", "service": "pages/4_Service.py", "survey": "pages/1_Journey_map.py"}
+
     def kpi(metric: Metric) -> Link:
-        return {"page": "pages/3_Loyalty.py" if metric.source == "loyalty" else "pages/1_Journey_map.py",
-                "params": params}
+        return {"page": pages[metric.source], "params": params}
 
     return {"kpi": kpi, "touchpoint": lambda _: {"page": "pages/2_Touchpoints.py", "params": params},
             "tier": lambda tier: {"page": "app.py", "params": {**params, "tier": [tier]}}}

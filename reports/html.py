@@ -113,7 +113,8 @@ def render_html(engine: Engine, filters: Filters, compare: str = "previous", sec
         present = metrics_present(summarise(counts(filters)).iloc[0])
         metric = METRICS[headline(present)]
         found = overview(counts, partial(reads.loyalty.by_tier.on, conn), filters,
-                         comparison if comparison.period[1] >= span[0] else None, metric, present)
+                         comparison if comparison.period[1] >= span[0] else None, metric, present,
+                         service=partial(reads.service.service_levels.on, conn, by=None))
         history = replace(filters, start=span[0], end=span[1])
         trend = summarise(counts(history, by=("month",)), metric=metric.key)
         journey = summarise(counts(filters, by=("stage_order", "stage", "touchpoint")))

@@ -195,3 +195,17 @@ def test_significant_after_fdr_corrects_a_whole_changes_frame():
     assert verdict.index.equals(frame.index) and verdict.dtype == bool
     assert verdict[verdict].index.tolist() == [20]
     assert significant_after_fdr(frame.iloc[0:0]).empty
+
+
+def test_service_speed_is_worded_in_tickets_and_points_and_a_rise_is_worse():
+    from analytics.metrics import METRICS
+
+    now = pd.Series({"slow": 60, "resolved": 400, "slow_share": 15.0})
+    before = pd.Series({"slow": 40, "resolved": 400, "slow_share": 10.0})
+    change = METRICS["slow_share"].test(now, before)
+    assert change.significant  # 15% vs 10% of 400: z ≈ 2.14
+    found = brief([Comparison("", "slow_share", 15.0, 10.0, change, 400)])
+    (statement,) = found.statements
+    assert statement.text == (f"Share of tickets resolved in over 72 h rose from 10.0% to 15.0% "
+                              f"(+5.0 ± {change.margin:.1f} pts) — 400 tickets.")
+    assert statement.direction == "worse"

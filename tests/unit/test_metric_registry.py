@@ -30,9 +30,10 @@ def test_every_metric_has_a_label_a_definition_a_format_and_a_test_or_says_it_is
 def test_every_test_returns_a_difference_on_two_rows(metric):
     row = pd.Series({"promoters": 40, "passives": 30, "detractors": 30, "csat_top2": 60, "csat_n": 100,
                      "ces_sum": 500.0, "ces_squares": 2600.0, "ces_n": 100, "sentiment_sum": 10.0,
-                     "sentiment_squares": 30.0, "sentiment_n": 100, "repeat_buyers": 30, "active_customers": 100})
+                     "sentiment_squares": 30.0, "sentiment_n": 100, "repeat_buyers": 30, "active_customers": 100,
+                     "slow": 30, "resolved": 100})
     other = row.copy()
-    for column in ("promoters", "csat_top2", "repeat_buyers"):
+    for column in ("promoters", "csat_top2", "repeat_buyers", "slow"):
         other[column] -= 20
     other["passives"] += 20
     other["ces_sum"], other["sentiment_sum"] = 450.0, 0.0
