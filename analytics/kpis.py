@@ -85,9 +85,13 @@ def movers(current: pd.DataFrame, previous: pd.DataFrame, key: str, metric: str 
     "significant" is the Benjamini-Hochberg verdict across every group compared (as in the brief), not each
     group's own p < 0.05: with 15 touchpoints, one would be called a change by chance every other month.
     """
+    return top_movers(changes(current, previous, key, metric), top)
+
+
+def top_movers(moved: pd.DataFrame, top: int = 3) -> pd.DataFrame:
+    """movers() from changes() already computed (the Overview's brief uses the same frame)."""
     from analytics.brief import significant_after_fdr  # brief imports this module's types
 
-    moved = changes(current, previous, key, metric)
-    moved["significant"] = significant_after_fdr(moved)
+    moved = moved.assign(significant=significant_after_fdr(moved))
     moved = moved.loc[~moved["low_n"].astype(bool)]
     return moved.reindex(moved["delta"].abs().sort_values(ascending=False).index).head(top).reset_index(drop=True)

@@ -14,7 +14,7 @@ import pandas as pd
 
 from analytics import loyalty
 from analytics.brief import Brief, Comparison, Link, brief, gather
-from analytics.kpis import KpiValue, changes, compare, movers
+from analytics.kpis import KpiValue, changes, compare, top_movers
 from analytics.metrics import METRICS, Metric
 from analytics.service import service_levels
 from analytics.settings import MIN_N
@@ -60,12 +60,11 @@ def overview(counts: SurveyCounts, by_tier: LoyaltyByTier, filters: Filters, com
     if comparison is None:
         empty = changes(touchpoints_now.iloc[0:0], touchpoints_now.iloc[0:0], "touchpoint", metric.key)
         return Overview(kpis, None, empty, summarise(tiers_now, metric=metric.key))
-    touchpoints_before = counts(comparison, by=("touchpoint",))
+    touchpoints = changes(touchpoints_now, counts(comparison, by=("touchpoint",)), "touchpoint", metric.key)
     speed = _service_speed(service, filters, comparison, links["kpi"](SERVICE_SPEED)) if service else []
     found = brief(speed + gather(kpis, [
-        (changes(touchpoints_now, touchpoints_before, "touchpoint", metric.key), "touchpoint", metric.key,
-         links["touchpoint"]),
+        (touchpoints, "touchpoint", metric.key, links["touchpoint"]),
         (changes(tiers_now, counts(comparison, by=("tier",)), "tier", metric.key), "tier", metric.key,
          links["tier"])], links["kpi"]))
-    return Overview(kpis, found, movers(touchpoints_now, touchpoints_before, "touchpoint", metric.key),
+    return Overview(kpis, found, top_movers(touchpoints),
                     summarise(tiers_now, metric=metric.key))
