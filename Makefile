@@ -22,9 +22,9 @@ test: $(INSTALLED)  ## the whole test suite
 	$(PY) -m pytest
 
 # The inner loop: unit, integration on DuckDB and AppTest pages; no PostgreSQL, no browser, no `slow` tests.
-# Measured 1 Dec 2026 on this 2-core machine, idle, two workers: 1 min 32 s warm, 1 min 33 s with the demo file
-# rebuilt (shared with other work, one worker: 2 min 30 s warm).
-test-fast: $(INSTALLED)  ## unit + DuckDB integration + AppTest pages on both cores: ~1.5 min
+# Measured 1 Dec 2026 on this 2-core machine, idle, two workers: 798 tests in 1 min 10-15 s (demo file rebuilt or
+# warm); the tests that train the company scorer are `slow` (make test runs them).
+test-fast: $(INSTALLED)  ## unit + DuckDB integration + AppTest pages on both cores: ~1 min 10 s
 	$(PY) -m pytest -n 2 -m "not postgres and not browser and not slow"
 
 lint: $(INSTALLED)  ## ruff on everything; mypy on analytics/ and data_access/ (settings in pyproject.toml)
