@@ -27,7 +27,7 @@ test: $(INSTALLED)  ## the whole test suite
 test-fast: $(INSTALLED)  ## unit + DuckDB integration + AppTest pages on both cores: ~1 min 10 s
 	$(PY) -m pytest -n 2 -m "not postgres and not browser and not slow"
 
-lint: $(INSTALLED)  ## ruff on everything; mypy on analytics/ and data_access/ (settings in pyproject.toml)
+lint: $(INSTALLED)  ## ruff on everything; mypy on analytics/, data_access/ and reports/ (settings in pyproject.toml)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/mypy
 
