@@ -21,7 +21,7 @@ from data_access.filters import Filters
 from data_access.reads.comments import comment_where
 from data_access.reads.registry import cached_read
 from data_access.schema import comment_themes, survey_responses
-from data_access.sql import frame, nps_counts, survey_source
+from data_access.sql import NPS_COUNTS, count_if, frame, nps_groups, survey_source
 from data_access.sql import stored as has_table
 from data_access.themes_store import as_theme
 
@@ -80,20 +80,37 @@ def seed_sample(conn: Connection, touchpoint: str, limit: int = SEED_SAMPLE) -> 
     return frame(conn, statement)
 
 
+def _theme_measures(themes: Sequence[Theme]) -> list[sa.ColumnElement]:
+    """Per theme i, conditional counts over one scan of the touchpoint's comments: comments_i, sentiment_i
+    (its sum), sentiment_n_i and the NPS counts. One pass for every theme: at scale 1m a UNION of one scan per
+    theme took 0.7 s for the summary and the trend, this takes about a sixth."""
+    columns: list[sa.ColumnElement] = []
+    for i, theme in enumerate(themes):
+        mentioned = _mentions(theme.keywords)
+        columns += [count_if(mentioned).label(f"comments_{i}"),
+                    sa.func.sum(sa.case((mentioned, _r.sentiment))).label(f"sentiment_{i}"),
+                    sa.func.count(sa.case((mentioned, _r.sentiment))).label(f"sentiment_n_{i}"),
+                    *(count_if(sa.and_(mentioned, condition)).label(f"{name}_{i}")
+                      for name, condition in zip(NPS_COUNTS, nps_groups(_r.nps).values(), strict=True))]
+    return columns
+
+
+def _scan(filters: Filters, touchpoint: str, themes: Sequence[Theme], *group: sa.ColumnElement) -> sa.Select:
+    return (sa.select(*group, *_theme_measures(themes)).select_from(survey_source(filters))
+            .where(*comment_where(filters, (touchpoint,))))
+
+
 @cached_read
 def summary(conn: Connection, filters: Filters, touchpoint: str, themes: tuple[Theme, ...]) -> pd.DataFrame:
     """Per theme: comments, mean sentiment and NPS counts of those answers; pinned first, then the largest."""
     if not themes:
         return pd.DataFrame(columns=SUMMARY_COLUMNS)
-
-    def measures(i: int, theme: Theme) -> sa.Select:
-        return sa.select(*_labels(i, theme), sa.func.count().label("comments"),
-                         sa.func.avg(_r.sentiment).label("sentiment"), sa.func.count(_r.sentiment).label("sentiment_n"),
-                         *nps_counts(_r.nps))
-
-    counts = frame(conn, sa.select(sa.union_all(*_per_theme(filters, touchpoint, themes, measures)).subquery("themes")))
-    counts["name"] = [themes[i].name for i in counts["position"]]
-    counts["pinned"] = [themes[i].pinned for i in counts["position"]]
+    row = conn.execute(_scan(filters, touchpoint, themes)).one()._mapping
+    counts = pd.DataFrame([{
+        "theme_id": theme.theme_id, "name": theme.name, "pinned": theme.pinned, "position": i,
+        "comments": int(row[f"comments_{i}"]), "sentiment_n": int(row[f"sentiment_n_{i}"]),
+        "sentiment": row[f"sentiment_{i}"] / row[f"sentiment_n_{i}"] if row[f"sentiment_n_{i}"] else None,
+        **{name: int(row[f"{name}_{i}"]) for name in NPS_COUNTS}} for i, theme in enumerate(themes)])
     ordered = counts.sort_values(["pinned", "comments", "position"], ascending=[False, False, True])
     return ordered[SUMMARY_COLUMNS].reset_index(drop=True)
 
@@ -104,14 +121,10 @@ def trend(conn: Connection, filters: Filters, touchpoint: str, themes: tuple[The
     if not themes:
         return pd.DataFrame(columns=["theme_id", "month", "comments"])
     month = month_start(_r.submitted_at).label("month")
-
-    def monthly(i: int, theme: Theme) -> sa.Select:
-        return sa.select(*_labels(i, theme), month, sa.func.count().label("comments"))
-
-    union = sa.union_all(*(branch.group_by(month) for branch in _per_theme(filters, touchpoint, themes, monthly))
-                         ).subquery("trend")
-    return frame(conn, sa.select(union.c.theme_id, union.c.month, union.c.comments)
-                 .order_by(union.c.position, union.c.month))
+    rows = conn.execute(_scan(filters, touchpoint, themes, month).group_by(month).order_by(month)).all()
+    long = [{"theme_id": theme.theme_id, "month": row.month, "comments": int(row._mapping[f"comments_{i}"])}
+            for i, theme in enumerate(themes) for row in rows if row._mapping[f"comments_{i}"]]
+    return pd.DataFrame(long, columns=["theme_id", "month", "comments"])
 
 
 @cached_read
