@@ -13,16 +13,16 @@ import json
 import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import scipy.sparse as sp
-from sklearn.feature_extraction.text import TfidfVectorizer
-from sklearn.linear_model import LogisticRegression, SGDClassifier
-from sklearn.model_selection import StratifiedKFold
 
 from analytics.lexicons import lexicon_features
 from analytics.sentiment_eval import CLASSES
+
+if TYPE_CHECKING:  # scikit-learn and scipy load only when a model is built or used, never on a page that reads
+    import scipy.sparse as sp
+    from sklearn.feature_extraction.text import TfidfVectorizer
 
 TOKENS = r"(?u)\b\w[\w']*\b"  # keeps "didn't" and "wouldn't" whole: negations matter here
 LEXICON_WEIGHT = 3.0  # lexicon columns are scaled up to weigh against thousands of n-gram columns
@@ -47,6 +47,8 @@ COMPANY = Recipe(chars=None, lexicon=False, classifier="sgd")
 
 def _vectorizer(analyzer: str, ngrams: tuple[int, int], vocabulary: dict[str, int] | None = None,
                 min_df: int = 2) -> TfidfVectorizer:
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
     return TfidfVectorizer(analyzer=analyzer, ngram_range=ngrams, min_df=min_df, sublinear_tf=True,
                            token_pattern=TOKENS if analyzer == "word" else None, vocabulary=vocabulary,
                            dtype=np.float32)
@@ -61,6 +63,8 @@ class TextModel:
     info: dict = field(default_factory=dict)  # what it was trained on and how well it did
 
     def features(self, texts: Sequence[str]) -> sp.csr_matrix:
+        import scipy.sparse as sp
+
         blocks = [v.transform(texts) for v in self.vectorizers]
         if self.recipe.lexicon:
             blocks.append(sp.csr_matrix(lexicon_features(texts) * LEXICON_WEIGHT))
@@ -124,6 +128,8 @@ def train(texts: Sequence[str], labels: np.ndarray, recipe: Recipe = GENERAL,
     for vectorizer in vectorizers:
         vectorizer.fit(texts)
     model = TextModel(recipe, vectorizers, np.zeros((3, 0)), np.zeros(3), dict(info or {}))
+    from sklearn.linear_model import LogisticRegression, SGDClassifier
+
     classifier = (LogisticRegression(C=C, max_iter=3000, class_weight="balanced") if recipe.classifier == "logistic"
                   else SGDClassifier(loss="log_loss", alpha=2e-6, max_iter=15, tol=None, class_weight="balanced",
                                      random_state=0))
@@ -142,6 +148,8 @@ def cross_validated_accuracy(texts: Sequence[str], labels: np.ndarray, recipe: R
     Stratified folds with a fixed seed, so the figure is the same on every run.
     """
     hits = 0
+    from sklearn.model_selection import StratifiedKFold
+
     splitter = StratifiedKFold(n_splits=folds, shuffle=True, random_state=seed)
     for fit_rows, test_rows in splitter.split(np.zeros(len(labels)), labels):
         model = train([*base[0], *(texts[i] for i in fit_rows)], np.concatenate([base[1], labels[fit_rows]]),

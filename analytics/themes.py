@@ -17,9 +17,6 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 import pandas as pd
-from sklearn.decomposition import NMF
-from sklearn.exceptions import ConvergenceWarning
-from sklearn.feature_extraction.text import TfidfVectorizer
 
 from analytics.nps import add_nps
 from analytics.terms import terms
@@ -56,6 +53,10 @@ def _texts(texts: Iterable[object]) -> list[str]:
 
 def _weights(texts: list[str], k: int) -> tuple[np.ndarray, np.ndarray]:
     """Terms and their weight in each of k components (rows), each row scaled to a maximum of 1."""
+    from sklearn.decomposition import NMF  # loaded only when themes are proposed, not on every page
+    from sklearn.exceptions import ConvergenceWarning
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
     vectoriser = TfidfVectorizer(analyzer=terms, min_df=2, max_df=MAX_SHARE, sublinear_tf=True)
     matrix = vectoriser.fit_transform(texts)
     vocabulary = vectoriser.get_feature_names_out()
