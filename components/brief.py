@@ -6,11 +6,17 @@ from collections.abc import Callable
 
 import streamlit as st
 
-from analytics.brief import Brief, Link
+from analytics.brief import Brief, Link, Statement
 from analytics.metrics import Metric
 from components.editor_state import plain
 
-MARKS = {"better": ":material/trending_up:", "worse": ":material/trending_down:", "neither": ":material/swap_vert:"}
+COLOURS = {"better": "green", "worse": "red", "neither": "gray"}
+
+
+def _mark(statement: Statement) -> str:
+    """An arrow up or down as the number moved, green or red as that is better or worse."""
+    arrow = "trending_up" if statement.comparison.difference.delta > 0 else "trending_down"
+    return f":{COLOURS[statement.direction]}[:material/{arrow}:]"
 
 
 def view_links(params: dict) -> dict[str, Callable]:
@@ -33,7 +39,7 @@ def brief_panel(found: Brief, comparison: str) -> None:
             st.caption(plain(found.lines[0]))
         for statement in found.statements:
             text_column, link_column = st.columns([9, 1], vertical_alignment="center")
-            text_column.markdown(f"{MARKS[statement.direction]} {plain(statement.text)}")
+            text_column.markdown(f"{_mark(statement)} {plain(statement.text)}")
             link = statement.link
             if link:
                 with link_column:

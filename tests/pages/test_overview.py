@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 import pytest
@@ -99,8 +100,7 @@ def test_all_data_claims_no_change_against_a_period_without_data(app_on, demo_ur
 
 
 def brief_lines(at: AppTest) -> list[str]:
-    return [m.value for m in at.markdown if m.value.startswith(":material/trending") or
-            m.value.startswith(":material/swap_vert")]
+    return [m.value for m in at.markdown if re.match(r":(green|red|gray)\[:material/trending_(up|down):\] ", m.value)]
 
 
 def test_the_brief_names_the_planted_stories_and_stays_quiet_on_noise(app_on, demo_url):
@@ -108,8 +108,8 @@ def test_the_brief_names_the_planted_stories_and_stays_quiet_on_noise(app_on, de
     (Q3 2026 against Q2) calls nothing a change."""
     at = app_on(demo_url)
     lines = brief_lines(at)
-    assert any(line.startswith(":material/trending_up: App checkout NPS rose") for line in lines), lines
-    assert any(line.startswith(":material/trending_down: Loyalty rewards NPS fell") for line in lines), lines
+    assert any(line.startswith(":green[:material/trending_up:] App checkout NPS rose") for line in lines), lines
+    assert any(line.startswith(":red[:material/trending_down:] Loyalty rewards NPS fell") for line in lines), lines
     assert 1 <= len(lines) <= 6
     assert any("Benjamini-Hochberg" in c.value for c in at.caption)
     quiet = app_on(demo_url, period="quarter")
@@ -119,7 +119,7 @@ def test_the_brief_names_the_planted_stories_and_stays_quiet_on_noise(app_on, de
 
 def test_the_delivery_dip_is_named_in_its_quarter(app_on, demo_url):
     at = app_on(demo_url, period="custom", **{"from": "2025-08-01", "to": "2025-10-31"})
-    assert any(line.startswith(":material/trending_down: Home delivery NPS fell") for line in brief_lines(at)), \
+    assert any(line.startswith(":red[:material/trending_down:] Home delivery NPS fell") for line in brief_lines(at)), \
         brief_lines(at)
 
 
