@@ -11,7 +11,7 @@ from analytics.metrics import render_markdown
 from data_access import contracts, reads
 from data_access.db import DatabaseError, open_database
 from data_access.export import csv_bytes
-from data_access.filters import Filters
+from data_access.filters import COMPARISONS, Filters
 from data_access.import_report import ImportReport
 from data_access.loaders import import_dataset
 from data_access.mapping import Mapping
@@ -214,7 +214,7 @@ def parser() -> argparse.ArgumentParser:
     show.add_argument("--from", dest="date_from", type=date.fromisoformat)
     show.add_argument("--to", dest="date_to", type=date.fromisoformat)
     show.add_argument("--period", choices=list(PERIODS), help="relative to the data's last day (overrides --from/--to)")
-    show.add_argument("--compare", choices=("previous", "last-year"), default="previous")
+    show.add_argument("--compare", choices=list(COMPARISONS), default="previous")
     show.add_argument("--tier", action="append", choices=contracts.TIERS, help="repeat for several")
     show.add_argument("--format", choices=list(FORMATS), default="markdown")
     show.add_argument("--sections", help="comma-separated, for html and pdf (default: all)")

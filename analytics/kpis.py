@@ -31,6 +31,25 @@ class KpiValue:
     def delta(self) -> float:
         return self.value - self.previous
 
+    @property
+    def shown(self) -> str:
+        """The value as cards and reports show it, with its own margin where it is sampled."""
+        if math.isnan(self.value):
+            return "–"
+        text = self.spec.number_format.format(self.value)
+        return text + (" ± " + self.spec.margin_format.format(self.margin) if self.margin is not None else "")
+
+    @property
+    def verdict(self) -> str:
+        """Whether the change is more than noise, in the words the card and the report use."""
+        if math.isnan(self.previous):
+            return "no data to compare with"
+        if self.change is None:
+            return "complete count"
+        if math.isnan(self.change.delta):
+            return "too few answers"
+        return "significant" if self.change.significant else "within noise"
+
 
 def compare(current: dict[str, pd.Series], previous: dict[str, pd.Series] | None,
             present: Collection[str] = tuple(METRICS)) -> list[KpiValue]:

@@ -21,12 +21,12 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from analytics.sentiment_eval import (
-    CLASSES,
     RATED_NEGATIVE_BELOW,
     RATED_POSITIVE_ABOVE,
     RatedSet,
     evaluate,
     fit_bands,
+    held_out_figures,
     pooled,
     read_rated_sets,
     split,
@@ -103,16 +103,6 @@ def build(ratings: Path, out: Path, log: Log = print) -> dict:
     model = train(calibration.texts, calibration.labels, GENERAL,
                   info={"trained_on": len(calibration.texts)})
     (out / "general.npz").write_bytes(model.to_bytes())
-    learned: dict[str, tuple[np.ndarray, np.ndarray]] = {}
-    for s in held:
-        polarity, predicted = model.score(s.texts)
-        learned[s.name] = (polarity, np.asarray([CLASSES.index(b) for b in predicted]))
-    every_class = np.concatenate([learned[s.name][1] for s in held]).astype(float) - 1.0
-    result["scorers"]["general"] = {
-        "bands": None,
-        "held_out": evaluate(every_class, everything_held.labels, (-0.5, 0.5)) | {
-            "pearson_r": round(float(np.corrcoef(np.concatenate([learned[s.name][0] for s in held]),
-                                                 everything_held.ratings)[0, 1]), 4)},
-        "held_out_by_set": {s.name: evaluate(learned[s.name][1] - 1.0, s.labels, (-0.5, 0.5)) for s in held}}
+    result["scorers"]["general"] = {"bands": None, **held_out_figures([model.score(s.texts) for s in held], held)}
     (out / "sentiment.json").write_text(json.dumps(result, indent=1) + "\n", encoding="utf-8")
     return result

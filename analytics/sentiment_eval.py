@@ -128,3 +128,24 @@ def evaluate(scores: np.ndarray, truth: np.ndarray, bands: tuple[float, float],
     if ratings is not None and len(ratings) > 1:
         result["pearson_r"] = round(float(np.corrcoef(scores, ratings)[0, 1]), 4)
     return result
+
+
+def evaluate_classes(bands: Sequence[str], truth: np.ndarray, polarity: np.ndarray | None = None,
+                     ratings: np.ndarray | None = None) -> dict:
+    """evaluate() for a scorer that names each text's class (a learned scorer's band) instead of a score to cut;
+    Pearson r of its polarity with the ratings when both are given."""
+    result = evaluate(np.asarray([CLASSES.index(b) for b in bands], dtype=float) - 1.0, truth, (-0.5, 0.5))
+    if polarity is not None and ratings is not None and len(ratings) > 1:
+        result["pearson_r"] = round(float(np.corrcoef(polarity, ratings)[0, 1]), 4)
+    return result
+
+
+def held_out_figures(scored: Sequence[tuple[Sequence[float] | np.ndarray, Sequence[str]]],
+                     held: Sequence[RatedSet]) -> dict:
+    """Pooled and per-set figures of a class-naming scorer, from its (polarity, bands) on each held-out set."""
+    everything = pooled(held)
+    polarity = np.concatenate([np.asarray(p, dtype=float) for p, _ in scored])
+    return {"held_out": evaluate_classes([b for _, bands in scored for b in bands], everything.labels, polarity,
+                                         everything.ratings),
+            "held_out_by_set": {s.name: evaluate_classes(bands, s.labels)
+                                for s, (_, bands) in zip(held, scored, strict=True)}}

@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 
 from analytics.language import english_mask
-from analytics.sentiment_eval import CLASSES, evaluate
+from analytics.sentiment_eval import CLASSES, evaluate_classes
 from analytics.sentiment_model import COMPANY, TextModel, cross_validated_accuracy, train
 from analytics.settings import DETRACTOR_UP_TO, PROMOTER_FROM
 
@@ -118,8 +118,7 @@ def train_company(comments: pd.Series, nps: pd.Series, csat: pd.Series,
     model = train([*base_texts, *texts], np.concatenate([base_labels, labels]), COMPANY)
     held_texts, held_labels = held_out_sentences()
     _, bands = model.score(held_texts)
-    figures["held_out"] = evaluate(np.asarray([CLASSES.index(b) for b in bands], dtype=float) - 1.0,
-                                   held_labels, (-0.5, 0.5))
+    figures["held_out"] = evaluate_classes(bands, held_labels)
     model.info = figures
     step("Trained", 1.0)
     return model, figures

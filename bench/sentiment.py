@@ -14,12 +14,7 @@ from pathlib import Path
 import numpy as np
 
 from analytics.sentiment import FIXED_BANDS, SCORERS, SHARED_RATINGS, Scorer
-from analytics.sentiment_eval import CLASSES, RatedSet, evaluate, pooled, read_rated_sets, split
-
-
-def _classes(bands: list[str]) -> np.ndarray:
-    """Predicted bands as -1/0/+1, so evaluate() can classify them with (-0.5, 0.5)."""
-    return np.asarray([CLASSES.index(b) - 1.0 for b in bands])
+from analytics.sentiment_eval import RatedSet, evaluate, held_out_figures, pooled, read_rated_sets, split
 
 
 def _measure_scorer(chosen: Scorer, held: list[RatedSet]) -> dict:
@@ -27,14 +22,10 @@ def _measure_scorer(chosen: Scorer, held: list[RatedSet]) -> dict:
     start = time.perf_counter()
     scored = [chosen.score_batch(s.texts) for s in held]
     seconds = time.perf_counter() - start
-    polarity = np.concatenate([np.asarray(p, dtype=float) for p, _, _ in scored])
-    predicted = np.concatenate([_classes(b) for _, _, b in scored])
-    result = {"held_out": evaluate(predicted, everything.labels, (-0.5, 0.5))
-              | {"pearson_r": round(float(np.corrcoef(polarity, everything.ratings)[0, 1]), 4)},
-              "held_out_by_set": {s.name: evaluate(_classes(b), s.labels, (-0.5, 0.5))
-                                  for s, (_, _, b) in zip(held, scored, strict=True)},
+    result = {**held_out_figures([(polarity, bands) for polarity, _, bands in scored], held),
               "texts_per_second_one_core": round(len(everything.texts) / seconds) if seconds else None}
     if chosen.kind == "lexicon":
+        polarity = np.concatenate([np.asarray(p, dtype=float) for p, _, _ in scored])
         result["bands"] = chosen.bands
         result["held_out_fixed_bands"] = evaluate(polarity, everything.labels, FIXED_BANDS)
     return result

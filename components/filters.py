@@ -15,11 +15,10 @@ import streamlit as st
 
 from analytics.periods import preset_dates
 from data_access.contracts import TIERS
-from data_access.filters import NO_TIER, Filters
+from data_access.filters import COMPARISONS, NO_TIER, Filters
 
 PRESETS = {"30d": "Last 30 days", "90d": "Last 90 days", "month": "Last full month", "quarter": "Last full quarter",
            "12m": "Last 12 months", "ytd": "Year to date", "all": "All data", "custom": "Custom dates"}
-COMPARISONS = {"previous": "previous period", "last-year": "same period last year"}
 DEFAULT_PRESET, DEFAULT_COMPARISON = "12m", "previous"
 TIER_OPTIONS = (*TIERS, NO_TIER)
 LISTS = {"tier": "tiers", "segment": "segments", "region": "regions", "channel": "channels"}
@@ -46,7 +45,7 @@ class View:
     @property
     def comparison(self) -> Filters:
         current = self.filters
-        return current.previous_period() if self.compare == "previous" else current.same_period_last_year()
+        return current.compared_with(self.compare)
 
     @property
     def comparison_label(self) -> str:

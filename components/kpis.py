@@ -9,10 +9,6 @@ import streamlit as st
 from analytics.kpis import KpiValue
 
 
-def _formatted(value: float, number_format: str) -> str:
-    return "–" if value is None or math.isnan(value) else number_format.format(value)
-
-
 def _delta_text(kpi: KpiValue) -> str | None:
     if math.isnan(kpi.previous) or math.isnan(kpi.value):
         return None
@@ -20,21 +16,9 @@ def _delta_text(kpi: KpiValue) -> str | None:
     return fmt.format(kpi.delta).replace("%", " pts")
 
 
-def _verdict(kpi: KpiValue) -> str:
-    if math.isnan(kpi.previous):
-        return "no data to compare with"
-    if kpi.change is None:
-        return "complete count"
-    if math.isnan(kpi.change.delta):
-        return "too few answers"
-    return "significant" if kpi.change.significant else "within noise"
-
-
 def kpi_card(kpi: KpiValue, comparison: str) -> None:
     """One card; the definition, n and test are one hover away."""
-    value = _formatted(kpi.value, kpi.spec.number_format)
-    if kpi.margin is not None:
-        value += " ± " + kpi.spec.margin_format.format(kpi.margin)
+    value = kpi.shown
     details = [kpi.spec.definition, f"Change against the {comparison}."]
     if kpi.n is not None:
         small = kpi.spec.min_n is not None and kpi.n < kpi.spec.min_n
@@ -43,7 +27,7 @@ def kpi_card(kpi: KpiValue, comparison: str) -> None:
         details.append(f"Change {kpi.change.delta:+.2f} ± {kpi.change.margin:.2f} (95%), p = {kpi.change.p_value:.3f}")
     st.metric(kpi.spec.label, value, delta=_delta_text(kpi), help="\n\n".join(details), border=True,
               delta_color="normal" if kpi.change is None or kpi.change.significant else "off",
-              delta_description=_verdict(kpi))
+              delta_description=kpi.verdict)
 
 
 def kpi_row(kpis: list[KpiValue], comparison: str, per_row: int = 4) -> None:

@@ -10,6 +10,7 @@ import sqlalchemy as sa
 from data_access.schema import customers
 
 NO_TIER = "No tier"  # label of customers outside the loyalty tiers, in results and in the tier filter
+COMPARISONS = {"previous": "previous period", "last-year": "same period last year"}  # key -> label
 
 
 @dataclass(frozen=True)
@@ -46,6 +47,10 @@ class Filters:
             return day.replace(year=day.year - 1, day=min(day.day, 28) if day.month == 2 else day.day)
         start, end = self.period
         return replace(self, start=back(start), end=back(end))
+
+    def compared_with(self, comparison: str) -> Filters:
+        """The comparison period a view or a report names: "previous" or "last-year" (COMPARISONS)."""
+        return self.previous_period() if comparison == "previous" else self.same_period_last_year()
 
     def describe(self) -> str:
         """The period and the customer filters in force, for chart subtitles and report headers."""

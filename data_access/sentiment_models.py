@@ -23,7 +23,7 @@ from analytics.weak_labels import StaleRule, is_stale, train_company
 from data_access.change_log import log_change
 from data_access.import_report import ImportReport
 from data_access.pre_aggregates import fill_pre_aggregates, stale_after
-from data_access.reads.status import count_rated, data_version, rated_comment
+from data_access.reads.status import count_rated, data_version, latest_company_model, rated_comment
 from data_access.schema import TABLES, sentiment_models, survey_responses
 
 STALE = StaleRule()
@@ -64,8 +64,7 @@ def train_and_store(engine: Engine, progress: Progress | None = None) -> StoredM
 
 
 def latest(conn: Connection) -> StoredModel | None:
-    row = conn.execute(sa.select(sentiment_models).where(sentiment_models.c.scorer == COMPANY)
-                       .order_by(sentiment_models.c.trained_at.desc()).limit(1)).first()
+    row = conn.execute(latest_company_model(sentiment_models)).first()
     if row is None:
         return None
     return StoredModel(row.model_id, row.trained_at, row.data_version, row.rated_comments,

@@ -29,7 +29,7 @@ from components import charts
 from components.comment_charts import term_bars
 from components.overview_charts import MOVERS_NOTE, overview_charts
 from data_access import reads
-from data_access.filters import Filters
+from data_access.filters import COMPARISONS, Filters
 from data_access.reads.comments import SAMPLE_PER_BAND
 from reports.markdown import TIER_COLUMNS, TOUCHPOINT_COLUMNS, _fmt, _header
 from reports.numbers import build_report
@@ -38,7 +38,6 @@ SECTIONS = ("brief", "kpis", "trend", "journey", "touchpoints", "comments", "tie
 TERMS_NOTE = ("Terms are words and two-word phrases; score: weighted log-odds ratio with an informative Dirichlet "
               "prior (Monroe, Colaresi & Quinn 2008), as a z-score; |z| under 1.96 is left out. Up to {n:,} most "
               "recent comments per side.")
-COMPARISONS = {"previous": "previous period", "last-year": "same period last year"}
 TEMPLATES = jinja2.Environment(loader=jinja2.FileSystemLoader(Path(__file__).parent / "templates"),
                                autoescape=True, trim_blocks=True, lstrip_blocks=True)
 PLOT_CONFIG = {"displaylogo": False, "responsive": True}
@@ -64,20 +63,13 @@ def _figure(fig: go.Figure) -> str:
 
 
 def _kpi_row(kpi: KpiValue) -> dict:
-    spec = kpi.spec
-    value = "–" if math.isnan(kpi.value) else spec.number_format.format(kpi.value)
-    if kpi.margin is not None:
-        value += " ± " + spec.margin_format.format(kpi.margin)
-    change = kpi.change
+    spec, change = kpi.spec, kpi.change
     tested = change is not None and not math.isnan(change.delta)
     defined = spec.definition if spec.definition.startswith(spec.label) else f"{spec.label}: {spec.definition}"
-    return {"label": spec.label, "value": value, "definition": defined,
+    return {"label": spec.label, "value": kpi.shown, "definition": defined,
             "previous": "–" if math.isnan(kpi.previous) else spec.number_format.format(kpi.previous),
             "change": (spec.change_format.format(change.delta) + " ± " + spec.margin_format.format(change.margin))
-            if tested and change else "–",
-            "verdict": "complete count" if change is None else "significant" if change.significant
-            else "too few answers" if not tested else "within noise",
-            "n": f"{kpi.n:,}" if kpi.n is not None else ""}
+            if tested and change else "–", "verdict": kpi.verdict, "n": f"{kpi.n:,}" if kpi.n is not None else ""}
 
 
 def _table(rows: list[dict], columns: list[str], text_columns: int) -> Table:
@@ -95,17 +87,13 @@ def _comments(touchpoint: str | None, terms: pd.DataFrame | None, filters: Filte
                                                     + TERMS_NOTE.format(n=SAMPLE_PER_BAND)])
 
 
-def comparison_filters(filters: Filters, compare: str) -> Filters:
-    return filters.previous_period() if compare == "previous" else filters.same_period_last_year()
-
-
 def render_html(engine: Engine, filters: Filters, compare: str = "previous", sections: tuple[str, ...] = SECTIONS,
                 title: str = "CX report") -> str:
     """The report of one period (open ends filled from the data) against its comparison period."""
     numbers = build_report(engine, filters)
     filters = replace(filters, start=date.fromisoformat(numbers["period"]["from"]),
                       end=date.fromisoformat(numbers["period"]["to"]))
-    comparison = comparison_filters(filters, compare)
+    comparison = filters.compared_with(compare)
     with engine.connect() as conn:
         span = reads.status.data_date_range(conn)
         assert span is not None  # build_report has refused an empty database

@@ -66,15 +66,19 @@ def count_rated(conn: Connection) -> int:
     return conn.execute(sa.select(sa.func.count()).where(*rated_comment())).scalar_one()
 
 
+def latest_company_model(*columns: sa.ColumnElement | sa.Table) -> sa.Select:
+    """The latest company scorer's row (these columns of it): what the page status shows and imports use."""
+    return (sa.select(*columns).where(sentiment_models.c.scorer == COMPANY)
+            .order_by(sentiment_models.c.trained_at.desc()).limit(1))
+
+
 def company_scorer(conn: Connection) -> dict[str, Any] | None:
     """When the latest company scorer was trained, on how many rated comments, and its figures (not the model);
     None when none was trained, or the database is a warehouse without the app's own tables."""
     if not stored(conn, sentiment_models):
         return None
-    row = conn.execute(sa.select(sentiment_models.c.trained_at, sentiment_models.c.rated_comments,
-                                 sentiment_models.c.figures)
-                       .where(sentiment_models.c.scorer == COMPANY)
-                       .order_by(sentiment_models.c.trained_at.desc()).limit(1)).first()
+    row = conn.execute(latest_company_model(sentiment_models.c.trained_at, sentiment_models.c.rated_comments,
+                                            sentiment_models.c.figures)).first()
     if row is None:
         return None
     return {"trained_at": row.trained_at, "rated_comments": row.rated_comments, "figures": json.loads(row.figures),
