@@ -7,6 +7,7 @@ CX_BROWSER_WAIT_SCALE (default 1) multiplies every wait: a loaded 2-core machine
 from __future__ import annotations
 
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -81,6 +82,15 @@ def screenshot(page, name: str) -> Path:
     path = SCREENSHOTS / f"{name}.png"
     page.screenshot(path=str(path))
     return path
+
+
+@pytest.fixture(scope="module")
+def server(demo_duckdb_path, tmp_path_factory):
+    """One server per test module, on that module's own copy of the demo database."""
+    database = tmp_path_factory.mktemp("browser") / "cx.duckdb"
+    shutil.copy(demo_duckdb_path, database)
+    with streamlit_server(database) as base:
+        yield base
 
 
 CHROMIUM = Path("/usr/bin/chromium")

@@ -16,15 +16,6 @@ from tests.browser.conftest import SCREENSHOTS, streamlit_server
 pytestmark = pytest.mark.browser
 
 
-@pytest.fixture(scope="module")
-def server(demo_duckdb_path, tmp_path_factory):
-    """One server for the page visits, on its own copy of the demo database."""
-    database = tmp_path_factory.mktemp("browser") / "cx.duckdb"
-    shutil.copy(demo_duckdb_path, database)
-    with streamlit_server(database) as base:
-        yield base
-
-
 @pytest.fixture
 def fresh_server(demo_duckdb_path, tmp_path):
     """A server that has answered no request yet."""

@@ -3,21 +3,11 @@ blocked, screenshotted (screenshots/report-offline.png)."""
 
 from __future__ import annotations
 
-import shutil
-
 import pytest
 
-from tests.browser.conftest import SCREENSHOTS, settle, streamlit_server, wait_ms
+from tests.browser.conftest import SCREENSHOTS, settle, wait_ms
 
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture(scope="module")
-def server(demo_duckdb_path, tmp_path_factory):
-    database = tmp_path_factory.mktemp("report") / "cx.duckdb"
-    shutil.copy(demo_duckdb_path, database)
-    with streamlit_server(database) as base:
-        yield base
 
 
 def test_the_downloaded_report_opens_offline_and_reads_like_a_report(chromium, server, tmp_path):
