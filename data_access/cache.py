@@ -175,6 +175,15 @@ def run(read: Read[P, R], *args: P.args, **kwargs: P.kwargs) -> R:
         st.stop()
 
 
+def run_live(read: Read[P, R], *args: P.args, **kwargs: P.kwargs) -> R:
+    """A live read's result, read now (what others just wrote included); a failure stops the page with a message."""
+    try:
+        return _with_connection(lambda conn: read.on(conn, *args, **kwargs))
+    except DatabaseError as error:
+        st.error(f"**The data could not be read.** {error}")
+        st.stop()
+
+
 @st.cache_data(show_spinner=False, max_entries=16)
 def health(version: Version) -> tuple[pd.DataFrame, dict[str, int]]:
     """The data health panel's figures."""
@@ -195,16 +204,18 @@ def import_file(dataset_name: str, source: Any, **options: Any) -> ImportReport:
     return report
 
 
-def write(change: Callable[[Engine], T]) -> T:
-    """Run a write that is not an import (theme names, merges, pins) on the app's engine, then drop cached results
-    so every read shows it; a driver error becomes a DatabaseError that says what to check."""
+def write(change: Callable[[Engine], T], *, cached_reads_change: bool = True) -> T:
+    """Run a write that is not an import (theme names, merges, pins; workshop notes) on the app's engine, then drop
+    cached results so every read shows it, unless only live reads show what it wrote (workshop tables); a driver
+    error becomes a DatabaseError that says what to check."""
     release_embedded_file()
     database = engine()
     try:
         result = change(database)
     except sa.exc.SQLAlchemyError as error:
         raise explain(error, database.url.render_as_string(hide_password=False), "write to") from None
-    st.cache_data.clear()
+    if cached_reads_change:
+        st.cache_data.clear()
     return result
 
 

@@ -211,4 +211,96 @@ comment_themes = sa.Table(
     sa.Column("updated_at", sa.DateTime, nullable=False),
 )
 
+# Workshop mode (issue 14; data_access.workshop_store, stories_store, closed_loop_store). Written by people in a
+# review session, never by the loaders. Nothing is deleted: notes are archived, and every edit first copies the
+# row as it was into workshop_note_history under its version number.
+workshops = sa.Table(
+    "workshops", metadata,
+    sa.Column("workshop_id", sa.String, primary_key=True),
+    sa.Column("name", sa.String, nullable=False),
+    sa.Column("held_on", sa.Date, nullable=False),
+    sa.Column("facilitator", sa.String, nullable=False),
+    sa.Column("start_page", sa.String, nullable=False),  # the view it started from: a page script
+    sa.Column("start_params", sa.Text, nullable=False),  # and its URL query string
+    sa.Column("vote_budget", sa.Integer, nullable=False),
+    sa.Column("created_by", sa.String, nullable=False),
+    sa.Column("created_at", sa.DateTime, nullable=False),
+)
+
+NOTE_FIELDS = ("kind", "text", "stage", "touchpoint", "owner", "due_on", "status", "expected_effect", "archived")
+
+
+def _note_columns() -> tuple[sa.Column, ...]:
+    """What a note holds and its history keeps (NOTE_FIELDS), as new columns for each table."""
+    return (
+        sa.Column("kind", sa.String, nullable=False),  # observation, question, idea or action
+        sa.Column("text", sa.Text, nullable=False),
+        sa.Column("stage", sa.String),
+        sa.Column("touchpoint", sa.String),
+        sa.Column("owner", sa.String),  # actions only, as are the three below
+        sa.Column("due_on", sa.Date),
+        sa.Column("status", sa.String),  # open, doing, done or dropped
+        sa.Column("expected_effect", sa.Text),
+        sa.Column("archived", sa.Boolean, nullable=False),
+    )
+
+
+workshop_notes = sa.Table(
+    "workshop_notes", metadata,
+    sa.Column("note_id", sa.String, primary_key=True),
+    sa.Column("workshop_id", sa.String, nullable=False),
+    *_note_columns(),
+    sa.Column("view_page", sa.String),  # the view the note was made on, if pinned to it
+    sa.Column("view_params", sa.Text),
+    sa.Column("author", sa.String, nullable=False),
+    sa.Column("created_at", sa.DateTime, nullable=False),
+    sa.Column("updated_by", sa.String, nullable=False),
+    sa.Column("updated_at", sa.DateTime, nullable=False),
+    sa.Column("version", sa.Integer, nullable=False),
+)
+workshop_note_history = sa.Table(  # a note as it was before each edit: version n is the row edit n+1 replaced
+    "workshop_note_history", metadata,
+    sa.Column("note_id", sa.String, primary_key=True),
+    sa.Column("version", sa.Integer, primary_key=True),
+    *_note_columns(),
+    sa.Column("updated_by", sa.String, nullable=False),
+    sa.Column("updated_at", sa.DateTime, nullable=False),
+)
+workshop_votes = sa.Table(  # slot 1..budget per participant: the key holds the budget even under two browsers
+    "workshop_votes", metadata,
+    sa.Column("workshop_id", sa.String, primary_key=True),
+    sa.Column("participant", sa.String, primary_key=True),
+    sa.Column("slot", sa.Integer, primary_key=True),
+    sa.Column("target_kind", sa.String, nullable=False),  # touchpoint or action
+    sa.Column("target", sa.String, nullable=False),  # a touchpoint's name or an action's note_id
+    sa.Column("cast_at", sa.DateTime, nullable=False),
+)
+stories = sa.Table(
+    "stories", metadata,
+    sa.Column("story_id", sa.String, primary_key=True),
+    sa.Column("name", sa.String, nullable=False),
+    sa.Column("created_by", sa.String, nullable=False),
+    sa.Column("created_at", sa.DateTime, nullable=False),
+)
+story_steps = sa.Table(
+    "story_steps", metadata,
+    sa.Column("story_id", sa.String, primary_key=True),
+    sa.Column("position", sa.Integer, primary_key=True),  # 1, 2, ... in the order shown
+    sa.Column("page", sa.String, nullable=False),  # a page script, e.g. pages/1_Journey_map.py
+    sa.Column("params", sa.Text, nullable=False),  # the view's URL query string
+    sa.Column("caption", sa.String, nullable=False),
+)
+# The closed loop: who follows up an unhappy customer's answer or ticket, and how it went.
+closed_loop = sa.Table(
+    "closed_loop", metadata,
+    sa.Column("source", sa.String, primary_key=True),  # answer or ticket
+    sa.Column("source_id", sa.String, primary_key=True),  # response_id or ticket_id
+    sa.Column("owner", sa.String),
+    sa.Column("status", sa.String, nullable=False),  # new, contacted, resolved or no reply
+    sa.Column("outcome", sa.Text),
+    sa.Column("first_contact_at", sa.DateTime),
+    sa.Column("updated_by", sa.String, nullable=False),
+    sa.Column("updated_at", sa.DateTime, nullable=False),
+)
+
 TABLES: dict[str, sa.Table] = dict(metadata.tables)

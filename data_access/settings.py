@@ -37,6 +37,16 @@ def read_only() -> bool:
     return os.environ.get("CX_READ_ONLY", "").lower() in {"1", "true", "yes"}
 
 
+class ReadOnlyError(RuntimeError):
+    """A write asked for in read-only mode (CX_READ_ONLY=1)."""
+
+
+def check_writable(what: str) -> None:
+    """Refuse a write in read-only mode; every store calls this itself, so no caller can forget to ask."""
+    if read_only():
+        raise ReadOnlyError(f"Read-only mode (CX_READ_ONLY=1): {what}")
+
+
 def masked(url: str) -> str:
     """The URL as it may be shown to a person: password replaced by ***."""
     try:

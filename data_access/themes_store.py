@@ -16,13 +16,10 @@ from sqlalchemy.engine import Connection, Engine
 
 from analytics.themes import Theme, clean_name, merge_themes
 from data_access.schema import comment_themes
-from data_access.settings import read_only
+from data_access.settings import ReadOnlyError as ReadOnlyError  # re-exported: callers catch it here
+from data_access.settings import check_writable
 
 _t = comment_themes.c
-
-
-class ReadOnlyError(RuntimeError):
-    """A theme write in read-only mode (CX_READ_ONLY=1)."""
 
 
 def keywords_text(keywords: Sequence[str]) -> str:
@@ -44,8 +41,7 @@ def _now() -> datetime:
 
 
 def _writable() -> None:
-    if read_only():
-        raise ReadOnlyError("Read-only mode (CX_READ_ONLY=1): themes are shown but not stored or edited.")
+    check_writable("themes are shown but not stored or edited.")
 
 
 def _live(conn: Connection, theme_id: str) -> tuple[str, Theme]:

@@ -43,11 +43,32 @@ class Read(Generic[P, R]):
         return f"<read {self.name}>"
 
 
+class LiveRead(Read[P, R]):
+    """A read of what people write while others look (workshop notes, votes, stories): never cached, so a note
+    added in one browser shows in the next rerun of every other. Such tables are small."""
+
+    def __call__(self, *args: P.args, **kwargs: P.kwargs) -> R:
+        from data_access import cache
+
+        return cache.run_live(self, *args, **kwargs)
+
+
+def _register(read: Read[P, R]) -> Read[P, R]:
+    if read.name in READS and READS[read.name].__module__ != read.__module__:  # the same module again: a reload
+        raise ValueError(f"two reads are named {read.name}: in {READS[read.name].__module__} and {read.__module__}")
+    READS[read.name] = read
+    return read
+
+
+def _name(fn: Callable) -> str:
+    return f"{fn.__module__.rsplit('.', 1)[-1]}.{fn.__name__}"
+
+
 def cached_read(fn: Callable[Concatenate[Connection, P], R]) -> Read[P, R]:
     """Register a read for the app's cached path under `<module>.<function>`, e.g. `survey.counts`."""
-    name = f"{fn.__module__.rsplit('.', 1)[-1]}.{fn.__name__}"
-    if name in READS and READS[name].__module__ != fn.__module__:  # the same module again is a reload: replace
-        raise ValueError(f"two reads are named {name}: in {READS[name].__module__} and {fn.__module__}")
-    read = Read(fn, name)
-    READS[name] = read
-    return read
+    return _register(Read(fn, _name(fn)))
+
+
+def live_read(fn: Callable[Concatenate[Connection, P], R]) -> Read[P, R]:
+    """Register a read that runs afresh on every call (LiveRead), under the same kind of name."""
+    return _register(LiveRead(fn, _name(fn)))

@@ -1,0 +1,149 @@
+"""The rules of a review session, with no database and no Streamlit: what a note, an action, a vote and a name may
+be, which status may follow which, which actions come first, and the minutes a team takes away."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+KINDS = ("observation", "question", "idea", "action")
+ACTION_STATUSES = ("open", "doing", "done", "dropped")
+OPEN_STATUSES = ("open", "doing")
+NEXT_STATUSES = {  # open -> doing -> done, or dropped; a done or dropped action can be reopened, never lost
+    "open": ("open", "doing", "done", "dropped"),
+    "doing": ("doing", "open", "done", "dropped"),
+    "done": ("done", "open"),
+    "dropped": ("dropped", "open"),
+}
+DEFAULT_VOTES = 3
+MAX_VOTES = 20
+MAX_TEXT = 2000
+MAX_NAME = 80
+
+
+class WorkshopError(ValueError):
+    """Input a person can correct: the message says what to change."""
+
+
+def clean_name(text: str | None, what: str = "name") -> str:
+    """A person's or a workshop's name: trimmed, one line, not empty, at most MAX_NAME characters."""
+    cleaned = " ".join((text or "").split())
+    if not cleaned:
+        raise WorkshopError(f"Type a {what} first.")
+    if len(cleaned) > MAX_NAME:
+        raise WorkshopError(f"The {what} is {len(cleaned)} characters long; {MAX_NAME} at most.")
+    return cleaned
+
+
+def clean_text(text: str | None) -> str:
+    """A note's text: trimmed, not empty, at most MAX_TEXT characters (line breaks kept)."""
+    cleaned = (text or "").strip()
+    if not cleaned:
+        raise WorkshopError("The note is empty: write what the room saw, asked or decided.")
+    if len(cleaned) > MAX_TEXT:
+        raise WorkshopError(f"The note is {len(cleaned):,} characters long; {MAX_TEXT:,} at most.")
+    return cleaned
+
+
+def check_kind(kind: str) -> str:
+    if kind not in KINDS:
+        raise WorkshopError(f"Unknown kind of note '{kind}': one of {', '.join(KINDS)}.")
+    return kind
+
+
+def check_move(before: str | None, after: str) -> str:
+    """An action's new status, if it may follow the one it has."""
+    if after not in ACTION_STATUSES:
+        raise WorkshopError(f"Unknown status '{after}': one of {', '.join(ACTION_STATUSES)}.")
+    if before is not None and after not in NEXT_STATUSES[before]:
+        raise WorkshopError(f"An action that is {before} cannot become {after}; reopen it first.")
+    return after
+
+
+def check_budget(budget: int) -> int:
+    if not 1 <= int(budget) <= MAX_VOTES:
+        raise WorkshopError(f"Votes per participant: between 1 and {MAX_VOTES}, not {budget}.")
+    return int(budget)
+
+
+@dataclass(frozen=True)
+class ActionFields:
+    """What an action adds to a note: who, by when, the effect expected. Checked before anything is stored."""
+
+    owner: str
+    due_on: date | None
+    expected_effect: str = ""
+    status: str = "open"
+
+    def checked(self) -> dict[str, Any]:
+        return {"owner": clean_name(self.owner, "owner"), "due_on": self.due_on,
+                "expected_effect": (self.expected_effect or "").strip()[:MAX_TEXT] or None,
+                "status": check_move(None, self.status)}
+
+
+def is_overdue(status: str | None, due_on: date | None, today: date) -> bool:
+    return status in OPEN_STATUSES and due_on is not None and due_on < today
+
+
+def action_order(actions: Iterable[Mapping[str, Any]], today: date) -> list[Mapping[str, Any]]:
+    """Open actions as the Workshop page lists them: overdue first (longest overdue on top), then by owner and due
+    date, undated last."""
+    def key(action: Mapping[str, Any]) -> tuple:
+        due = action.get("due_on")
+        return (not is_overdue(action.get("status"), due, today), due if is_overdue(action.get("status"), due, today)
+                else date.min, str(action.get("owner") or "").lower(), due is None, due or date.max)
+    return sorted(actions, key=key)
+
+
+_MARKDOWN = re.compile(r"([\\`*_\[\]<>#|~!])")
+
+
+def markdown_text(text: object) -> str:
+    """People's text inside Markdown minutes: shown as typed, never as links, images or HTML."""
+    return _MARKDOWN.sub(r"\\\1", " ".join(str(text or "").split()))
+
+
+def _when(value: Any) -> str:
+    return value.strftime("%d %b %Y") if value else "no date"
+
+
+def minutes(workshop: Mapping[str, Any], notes: Iterable[Mapping[str, Any]], votes: Iterable[Mapping[str, Any]],
+            steps: Iterable[Mapping[str, Any]] = (), participants: Iterable[str] = ()) -> str:
+    """The workshop's minutes in Markdown: what a team takes away and pastes into its own tools."""
+    notes = list(notes)
+    lines = [f"# {markdown_text(workshop['name'])}", "",
+             f"- Date: {_when(workshop['held_on'])}",
+             f"- Facilitator: {markdown_text(workshop['facilitator'])}"]
+    people = sorted({markdown_text(p) for p in participants if p})
+    if people:
+        lines.append(f"- Participants: {', '.join(people)}")
+    steps = list(steps)
+    if steps:
+        lines += ["", "## The story we looked at", ""]
+        lines += [f"{i}. {markdown_text(s['caption'])} ({markdown_text(s['page'])})" for i, s in enumerate(steps, 1)]
+    votes = list(votes)
+    if votes:
+        lines += ["", "## What the room voted for", ""]
+        lines += [f"- {markdown_text(v['label'])}: {int(v['votes'])} vote{'s' * (int(v['votes']) != 1)}"
+                  for v in votes]
+    for kind, title in (("observation", "Observations"), ("question", "Questions"), ("idea", "Ideas")):
+        chosen = [n for n in notes if n["kind"] == kind]
+        if chosen:
+            lines += ["", f"## {title}", ""]
+            lines += [f"- {_where(n)}{markdown_text(n['text'])}" for n in chosen]
+    actions = [n for n in notes if n["kind"] == "action"]
+    if actions:
+        lines += ["", "## Actions", "", "| Action | Touchpoint | Owner | Due | Status | Expected effect |",
+                  "|---|---|---|---|---|---|"]
+        lines += [f"| {markdown_text(a['text'])} | {markdown_text(a.get('touchpoint') or a.get('stage') or '')} | "
+                  f"{markdown_text(a.get('owner') or '')} | {_when(a.get('due_on'))} | {a.get('status') or ''} | "
+                  f"{markdown_text(a.get('expected_effect') or '')} |" for a in actions]
+    return "\n".join(lines) + "\n"
+
+
+def _where(note: Mapping[str, Any]) -> str:
+    place = note.get("touchpoint") or note.get("stage")
+    return f"**{markdown_text(place)}**: " if place else ""
