@@ -9,6 +9,8 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+import pandas as pd
+
 KINDS = ("observation", "question", "idea", "action")
 ACTION_STATUSES = ("open", "doing", "done", "dropped")
 OPEN_STATUSES = ("open", "doing")
@@ -147,3 +149,53 @@ def minutes(workshop: Mapping[str, Any], notes: Iterable[Mapping[str, Any]], vot
 def _where(note: Mapping[str, Any]) -> str:
     place = note.get("touchpoint") or note.get("stage")
     return f"**{markdown_text(place)}**: " if place else ""
+
+
+def open_items(cells: pd.DataFrame) -> tuple[dict[str, int], dict[str, int]]:
+    """Open notes per touchpoint, and per stage for notes pinned to a stage only: the journey map's markers."""
+    by_touchpoint: dict[str, int] = {}
+    by_stage: dict[str, int] = {}
+    for stage, touchpoint, items in zip(cells["stage"], cells["touchpoint"], cells["items"], strict=True):
+        if isinstance(touchpoint, str):
+            by_touchpoint[touchpoint] = by_touchpoint.get(touchpoint, 0) + int(items)
+        elif isinstance(stage, str):
+            by_stage[stage] = by_stage.get(stage, 0) + int(items)
+    return by_touchpoint, by_stage
+
+
+def journey_places(summary: pd.DataFrame) -> dict[str, str]:
+    """Touchpoint -> stage in journey order, from any frame with stage_order, stage and touchpoint: where a note
+    can be pinned."""
+    ordered = summary.sort_values(["stage_order", "touchpoint"])
+    return dict(zip(ordered["touchpoint"], ordered["stage"], strict=True))
+
+
+def votes_beside_data(votes: pd.DataFrame, actions: pd.DataFrame, touchpoints: pd.DataFrame,
+                      gaps: pd.DataFrame) -> pd.DataFrame:
+    """What the room voted for beside what the data says: per voted target (a touchpoint, or an action counted
+    at its touchpoint's figures) its votes, the touchpoint's NPS and margin, detractors, and the spend gap between
+    its promoters and detractors. Ranked by votes, then by name; targets no one voted for are left out.
+
+    votes: target_kind, target, votes; actions: note_id, text, touchpoint; touchpoints: touchpoint, nps,
+    nps_margin, detractors, low_n; gaps: analytics.loyalty.spend_gap by touchpoint.
+    """
+    texts = dict(zip(actions["note_id"], actions["text"], strict=True))
+    places = dict(zip(actions["note_id"], actions["touchpoint"], strict=True))
+    rows = []
+    for kind, target, count in zip(votes["target_kind"], votes["target"], votes["votes"], strict=True):
+        if kind == "touchpoint":
+            rows.append({"label": target, "kind": kind, "touchpoint": target, "votes": int(count)})
+        elif target in texts:  # an action archived since keeps its votes stored, not shown
+            short = " ".join(str(texts[target]).split())
+            short = short if len(short) <= 40 else short[:39] + "…"
+            rows.append({"label": f"Action: {short}", "kind": kind, "touchpoint": places[target],
+                         "votes": int(count)})
+    ranked = pd.DataFrame(rows, columns=["label", "kind", "touchpoint", "votes"])
+    data = touchpoints[["touchpoint", "nps", "nps_margin", "detractors", "low_n"]].merge(
+        gaps[["touchpoint", "gap_share", "low_n"]].rename(columns={"low_n": "gap_low_n"}), on="touchpoint",
+        how="left")
+    out = ranked.merge(data, on="touchpoint", how="left")
+    out = out.groupby("label", as_index=False, sort=False).agg(
+        {"kind": "first", "touchpoint": "first", "votes": "sum", "nps": "first", "nps_margin": "first",
+         "detractors": "first", "low_n": "first", "gap_share": "first", "gap_low_n": "first"})
+    return out.sort_values(["votes", "label"], ascending=[False, True], kind="stable").reset_index(drop=True)

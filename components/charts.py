@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -141,9 +142,16 @@ JOURNEY_SCALES = {"nps": ("RdYlGn", (-60, 80)), "csat": ("RdYlGn", (50, 100)),  
                   "sentiment": (SENTIMENT_SCALE, (-0.6, 0.6)), "volume": ("Blues", None)}
 
 
+def _items_mark(count: int) -> str:
+    """A workshop's open notes in a cell: small, beside n, so it never hides the metric."""
+    return f" · <b>✎ {count}</b>" if count else ""
+
+
 def journey_heatmap(grid: pd.DataFrame, label: str, number_format: str, title: str, subtitle: str,
-                    colorscale, zrange: tuple[float, float] | None) -> go.Figure:
-    """Stages as columns in journey order, touchpoints under them; each cell shows value and n, low n greyed."""
+                    colorscale, zrange: tuple[float, float] | None, items: Mapping[str, int] | None = None,
+                    stage_items: Mapping[str, int] | None = None) -> go.Figure:
+    """Stages as columns in journey order, touchpoints under them; each cell shows value and n, low n greyed, and
+    the open workshop notes pinned to it (✎, by touchpoint; a stage's own notes beside its name)."""
     if grid.empty:
         return empty_figure(NO_DATA, title)
     stages = grid.drop_duplicates("stage_order").sort_values("stage_order")["stage"].tolist()
@@ -156,7 +164,8 @@ def journey_heatmap(grid: pd.DataFrame, label: str, number_format: str, title: s
         column = stages.index(cell.stage)
         value = "–" if pd.isna(cell.value) else number_format.format(cell.value)
         texts[cell.row][column] = f"<b>{cell.touchpoint}</b><br>{value}<br><span style='font-size:12px'>n={cell.n:,}" \
-                                  + (" · small sample" if cell.low_n else "") + "</span>"
+                                  + (" · small sample" if cell.low_n else "") \
+                                  + _items_mark((items or {}).get(cell.touchpoint, 0)) + "</span>"
         (greyed if cell.low_n else values)[cell.row][column] = 1 if cell.low_n else cell.value
     zmin, zmax = zrange if zrange else (grid["value"].min(), grid["value"].max())
     fig = go.Figure([
@@ -168,7 +177,8 @@ def journey_heatmap(grid: pd.DataFrame, label: str, number_format: str, title: s
                    hovertemplate="%{text}<extra></extra>", textfont=dict(size=13, color="#5F6B7A")),
     ])
     fig.update_yaxes(autorange="reversed", visible=False)
-    fig.update_xaxes(side="top", tickfont=dict(size=15), showgrid=False)
+    fig.update_xaxes(side="top", tickfont=dict(size=15), showgrid=False, tickmode="array", tickvals=stages,
+                     ticktext=[stage + _items_mark((stage_items or {}).get(stage, 0)) for stage in stages])
     return style(fig, title, subtitle, height=160 + 105 * rows).update_layout(margin_t=125)
 
 

@@ -120,9 +120,11 @@ KEYS = {"preset": "filter_period", "dates": "filter_dates", "compare": "filter_c
         "segments": "filter_segment", "regions": "filter_region", "channels": "filter_channel"}
 
 
-def _seed_from_url(span: tuple[date, date], options: Mapping[str, Sequence[str]]) -> None:
-    """First run of a session: the URL decides the widgets' starting values."""
-    params = {key: st.query_params.get_all(key) for key in st.query_params}
+KEPT_PARAMS = ("story", "step", "present", "tab")  # a story's (components.story) and a page section's: left as they are
+
+
+def _seed(params: Mapping[str, Sequence[str]], span: tuple[date, date], options: Mapping[str, Sequence[str]]) -> None:
+    """The widgets' values from URL parameters: the session's first run, or a story step."""
     view = view_from_params(params, span, options)
     st.session_state.update({
         KEYS["preset"]: view.preset, KEYS["dates"]: (view.start, view.end), KEYS["compare"]: view.compare,
@@ -131,10 +133,17 @@ def _seed_from_url(span: tuple[date, date], options: Mapping[str, Sequence[str]]
     })
 
 
-def sidebar_filters(span: tuple[date, date], options: Mapping[str, Sequence[str]]) -> View:
-    """Draw the global filters in the sidebar and return the chosen view; the URL follows every change."""
-    if not st.session_state.get("filter_seeded"):
-        _seed_from_url(span, options)
+def sidebar_filters(span: tuple[date, date], options: Mapping[str, Sequence[str]],
+                    seed: tuple[str, Mapping[str, Sequence[str]]] | None = None) -> View:
+    """Draw the global filters in the sidebar and return the chosen view; the URL follows every change.
+
+    seed: (key, parameters) of a story step: its filters are applied exactly, once per key, then are the person's.
+    """
+    if seed and st.session_state.get("filter_seed_key") != seed[0]:
+        _seed(seed[1], span, options)
+        st.session_state["filter_seed_key"] = seed[0]
+    elif not st.session_state.get("filter_seeded"):
+        _seed({key: st.query_params.get_all(key) for key in st.query_params}, span, options)
     for key in KEYS.values():  # re-assigning keeps Streamlit from resetting the widgets on a page change
         if key in st.session_state:
             st.session_state[key] = st.session_state[key]
@@ -165,7 +174,7 @@ def sidebar_filters(span: tuple[date, date], options: Mapping[str, Sequence[str]
         sidebar.warning(notice, icon=":material/link_off:")
     view = View(preset, start, end, compare or DEFAULT_COMPARISON, tuple(tiers), tuple(segments), tuple(regions),
                 tuple(channels))
-    wanted = view_to_params(view)
+    wanted = {**view_to_params(view), **{k: st.query_params.get_all(k) for k in KEPT_PARAMS if k in st.query_params}}
     if {k: st.query_params.get_all(k) for k in st.query_params} != {
             k: v if isinstance(v, list) else [v] for k, v in wanted.items()}:
         st.query_params.from_dict(wanted)

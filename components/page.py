@@ -10,8 +10,11 @@ import streamlit as st
 
 from analytics.metrics import METRICS, Metric, headline, metrics_present, missing_note
 from analytics.survey import summarise
+from components.editor_state import plain
 from components.filters import View, sidebar_filters, view_to_params
 from components.report_downloads import report_downloads
+from components.story import PRESENT_CSS, Step, query_string, step_number, story_controls
+from components.workshop_session import sidebar_session
 from data_access import cache, reads
 from data_access.db import DatabaseError
 from data_access.filters import Filters
@@ -32,8 +35,10 @@ PAGES = (  # the menu: (script, label, icon); a new view is one more entry here
     ("pages/3_Loyalty.py", "Loyalty", ":material/workspace_premium:"),
     ("pages/4_Service.py", "Service", ":material/support_agent:"),
     ("pages/5_Voices.py", "Voices", ":material/forum:"),
+    ("pages/7_Workshop.py", "Workshop", ":material/groups:"),
     ("pages/6_Data.py", "Data", ":material/database:"),
 )
+SCRIPTS = {label: script for script, label, _ in PAGES}
 
 
 def _menu(container, view: View | None) -> None:
@@ -50,6 +55,8 @@ class Page:
 
     view: View | None  # None on pages without the global filters (Data)
     status: dict[str, Any]
+    script: str = "app.py"
+    presenting: bool = False  # a story in presentation mode: components draw no widgets, for a projector
 
     @property
     def filters(self) -> Filters:
@@ -93,6 +100,11 @@ class Page:
         if note:
             st.caption(note)
 
+    @property
+    def query(self) -> str:
+        """The view as a URL query string: what a note or a story step stores to reopen it."""
+        return query_string(view_to_params(self.view)) if self.view else ""
+
     def describe(self, filters: Filters | None = None) -> str:
         """The filter in force, for chart subtitles."""
         return (filters or self.filters).describe()
@@ -103,32 +115,54 @@ def _stop_with(message: str, kind: str = "error") -> None:
     st.stop()
 
 
+def _story_step() -> Step | None:
+    """The story step the link opens (`?story=<id>&step=<n>`), if it names a story that exists."""
+    story_id = st.query_params.get("story")
+    if not story_id:
+        return None
+    steps = reads.workshop.story(story_id)
+    if steps.empty:
+        st.warning("The story in this link has no views (any more); showing the page as it is.",
+                   icon=":material/link_off:")
+        return None
+    return Step(story_id, steps["name"].iloc[0], step_number(st.query_params.get("step"), len(steps)), steps)
+
+
 def setup_page(title: str, icon: str, intro: str, needs_data: bool = True) -> Page:
     """Set up the page and return the view; stops with a clear message when there is nothing to show.
 
-    Pages that work on an empty database (Data) pass needs_data=False and get no global filters.
+    Pages that work on an empty database (Data) pass needs_data=False and get no global filters. A story's link
+    opens its step with the step's filters; with `present=1`, as a slide for a projector.
     """
     st.set_page_config(page_title=f"{title} · CX Insight", page_icon=icon, layout="wide")
     st.markdown(CSS, unsafe_allow_html=True)
+    script = SCRIPTS.get(title, "app.py")
     menu = st.sidebar.container()
     try:
         status = cache.status(cache.data_version())
     except DatabaseError as error:
         _stop_with(f"**The data could not be read.** {error}")
-    st.title(title)
+    step = _story_step() if needs_data and status["span"] is not None else None
+    presenting = step is not None and st.query_params.get("present") == "1"
+    if presenting:
+        st.markdown(PRESENT_CSS, unsafe_allow_html=True)
+    if step:
+        story_controls(step, script, presenting)
+    st.title(plain(step.row["caption"]) if presenting else title, anchor=False)
     if not needs_data:
         _menu(menu, None)
         st.caption(intro)
-        return Page(None, status)
+        return Page(None, status, script)
     if status["span"] is None:
         _menu(menu, None)
         _stop_with("**No data yet.** Load the demo company with `python cli.py demo` (or `make run`), or import "
                    "your survey, service and purchase files on the **Data** page or with `python cli.py import`.",
                    "info")
-    view = sidebar_filters(status["span"], status["options"])
+    view = sidebar_filters(status["span"], status["options"], (step.seed_key, step.params) if step else None)
     _menu(menu, view)
     report_downloads(view)
-    page = Page(view, status)
+    page = Page(view, status, script, presenting)
+    sidebar_session(script, page.query)
     imported = status["last_import"]
     st.caption(f"{intro}  \nData as of {page.span[1]:%d %b %Y}"
                + (f" · last import {imported:%d %b %Y %H:%M} UTC" if imported else "")

@@ -1,11 +1,16 @@
 """Touchpoints: how each touchpoint scores and who promotes or detracts there, how it trends, and what to fix first."""
 
+from datetime import date
+
 import streamlit as st
 
 from analytics.drivers import priority_matrix, unplaced_reason
 from analytics.kpis import movers
 from analytics.survey import summarise
+from analytics.workshop import journey_places
 from components import charts
+from components.editor_state import plain
+from components.notes import note_form, touchpoint_notes
 from components.page import setup_page
 from components.tables import download_table
 from data_access import reads
@@ -34,6 +39,11 @@ trend = summarise(reads.survey.counts(page.history, by=("month",), touchpoint=ch
 st.plotly_chart(charts.metric_trend(trend, metric, f"{chosen}: {metric.name} by month, all data",
                                     page.describe(page.history), highlight=(page.filters.start, page.filters.end)),
                 key="touchpoints_trend_chart")
+
+if not page.presenting:
+    st.subheader(f"Workshop notes on {plain(chosen)}", anchor=False)
+    touchpoint_notes(chosen, "touchpoints_notes", date.today())
+    note_form("touchpoints_note", journey_places(summary), chosen, page.script, page.query)
 
 st.subheader("Where to act first")
 rated = reads.survey.touchpoints_per_customer(page.filters)
