@@ -8,6 +8,7 @@ from datetime import date
 from pathlib import Path
 
 from analytics.metrics import render_markdown
+from analytics.workshop import ACTION_STATUSES
 from data_access import contracts, reads
 from data_access.db import DatabaseError, open_database
 from data_access.export import csv_bytes
@@ -123,6 +124,27 @@ def report(args: argparse.Namespace) -> int:
     return 0
 
 
+def actions(args: argparse.Namespace) -> int:
+    """Print the workshops' actions (open and doing by default) for people who track them elsewhere."""
+    import json
+
+    from analytics.workshop import OPEN_STATUSES, actions_table
+
+    engine = open_database(args.database_url)
+    with engine.connect() as conn:
+        found = reads.workshop.actions.on(conn, tuple(args.status or OPEN_STATUSES))
+    engine.dispose()
+    if args.format == "markdown":
+        print("\n".join(actions_table(found.to_dict("records"))) if not found.empty else "No actions.")
+        return 0
+    found = found.drop(columns=["note_id"]).rename(columns={"text": "action"})
+    if args.format == "csv":
+        sys.stdout.write(csv_bytes(found).decode("utf-8"))
+    else:
+        print(json.dumps(found.to_dict("records"), default=str, indent=2, ensure_ascii=False))
+    return 0
+
+
 def _fail(message: str) -> int:
     print(f"error: {message}", file=sys.stderr)
     return 1
@@ -234,6 +256,12 @@ def parser() -> argparse.ArgumentParser:
     tone.add_argument("--scorer", choices=scorers, default=DEFAULT_SCORER, help="for rescore")
     tone.add_argument("--ratings", default=str(SHARED_RATINGS), help="for build: folder of *_GroundTruth.txt")
     tone.set_defaults(run=sentiment)
+
+    todo = commands.add_parser("actions", parents=[common], help="print the workshops' actions: CSV, Markdown, JSON")
+    todo.add_argument("--status", action="append", choices=ACTION_STATUSES,
+                      help="repeat for several (default: open and doing)")
+    todo.add_argument("--format", choices=("markdown", "csv", "json"), default="markdown")
+    todo.set_defaults(run=actions)
 
     doc = commands.add_parser("contract", parents=[common], help="print the data contract as Markdown")
     doc.set_defaults(run=contract)

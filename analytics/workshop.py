@@ -108,6 +108,12 @@ def markdown_text(text: object) -> str:
     return _MARKDOWN.sub(r"\\\1", " ".join(str(text or "").split()))
 
 
+def _filled(record: Mapping[str, Any]) -> dict[str, Any]:
+    """A record from a frame with its missing values (NaN, NaT) as None, so `or` and `if` read them as empty."""
+    return {key: None if not isinstance(value, (list, tuple)) and pd.isna(value) else value
+            for key, value in record.items()}
+
+
 def _when(value: Any) -> str:
     return value.strftime("%d %b %Y") if value else "no date"
 
@@ -115,7 +121,7 @@ def _when(value: Any) -> str:
 def minutes(workshop: Mapping[str, Any], notes: Iterable[Mapping[str, Any]], votes: Iterable[Mapping[str, Any]],
             steps: Iterable[Mapping[str, Any]] = (), participants: Iterable[str] = ()) -> str:
     """The workshop's minutes in Markdown: what a team takes away and pastes into its own tools."""
-    notes = list(notes)
+    notes = [_filled(note) for note in notes]
     lines = [f"# {markdown_text(workshop['name'])}", "",
              f"- Date: {_when(workshop['held_on'])}",
              f"- Facilitator: {markdown_text(workshop['facilitator'])}"]
@@ -138,12 +144,19 @@ def minutes(workshop: Mapping[str, Any], notes: Iterable[Mapping[str, Any]], vot
             lines += [f"- {_where(n)}{markdown_text(n['text'])}" for n in chosen]
     actions = [n for n in notes if n["kind"] == "action"]
     if actions:
-        lines += ["", "## Actions", "", "| Action | Touchpoint | Owner | Due | Status | Expected effect |",
-                  "|---|---|---|---|---|---|"]
-        lines += [f"| {markdown_text(a['text'])} | {markdown_text(a.get('touchpoint') or a.get('stage') or '')} | "
-                  f"{markdown_text(a.get('owner') or '')} | {_when(a.get('due_on'))} | {a.get('status') or ''} | "
-                  f"{markdown_text(a.get('expected_effect') or '')} |" for a in actions]
+        lines += ["", "## Actions", "", *actions_table(actions)]
     return "\n".join(lines) + "\n"
+
+
+def actions_table(actions: Iterable[Mapping[str, Any]]) -> list[str]:
+    """Actions as the lines of a Markdown table: in the minutes and from `cli.py actions --format markdown`."""
+    def cell(value: Any) -> str:
+        return markdown_text(value or "")
+
+    return ["| Action | Touchpoint | Owner | Due | Status | Expected effect |", "|---|---|---|---|---|---|",
+            *(f"| {cell(a.get('text'))} | {cell(a.get('touchpoint') or a.get('stage'))} | {cell(a.get('owner'))} | "
+              f"{_when(a.get('due_on'))} | {cell(a.get('status'))} | {cell(a.get('expected_effect'))} |"
+              for a in map(_filled, actions))]
 
 
 def _where(note: Mapping[str, Any]) -> str:

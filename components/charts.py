@@ -160,10 +160,11 @@ def journey_heatmap(grid: pd.DataFrame, label: str, number_format: str, title: s
     values = [[None] * shape[1] for _ in range(rows)]
     greyed = [[None] * shape[1] for _ in range(rows)]
     texts = [[""] * shape[1] for _ in range(rows)]
+    greyed_texts = [[""] * shape[1] for _ in range(rows)]  # each trace writes only its own cells: no text drawn twice
     for cell in grid.itertuples():
         column = stages.index(cell.stage)
         value = "–" if pd.isna(cell.value) else number_format.format(cell.value)
-        texts[cell.row][column] = f"<b>{cell.touchpoint}</b><br>{value}<br><span style='font-size:12px'>n={cell.n:,}" \
+        (greyed_texts if cell.low_n else texts)[cell.row][column] = f"<b>{cell.touchpoint}</b><br>{value}<br><span style='font-size:12px'>n={cell.n:,}" \
                                   + (" · small sample" if cell.low_n else "") \
                                   + _items_mark((items or {}).get(cell.touchpoint, 0)) + "</span>"
         (greyed if cell.low_n else values)[cell.row][column] = 1 if cell.low_n else cell.value
@@ -172,7 +173,7 @@ def journey_heatmap(grid: pd.DataFrame, label: str, number_format: str, title: s
         go.Heatmap(z=values, x=stages, y=list(range(rows)), text=texts, texttemplate="%{text}", colorscale=colorscale,
                    zmin=zmin, zmax=zmax, xgap=6, ygap=6, colorbar=dict(title=label, thickness=14),
                    hovertemplate="%{text}<extra></extra>", textfont=dict(size=13)),
-        go.Heatmap(z=greyed, x=stages, y=list(range(rows)), text=texts, texttemplate="%{text}",
+        go.Heatmap(z=greyed, x=stages, y=list(range(rows)), text=greyed_texts, texttemplate="%{text}",
                    colorscale=[[0, MUTED], [1, MUTED]], showscale=False, xgap=6, ygap=6,
                    hovertemplate="%{text}<extra></extra>", textfont=dict(size=13, color="#5F6B7A")),
     ])

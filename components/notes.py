@@ -85,7 +85,7 @@ def note_card(note: pd.Series, key: str, today: date, editable: bool = True) -> 
         place = note["touchpoint"] if isinstance(note["touchpoint"], str) else note["stage"]
         status = ""
         if note["kind"] == "action":
-            late = " · **overdue**" if is_overdue(note["status"], note["due_on"], today) else ""
+            late = " · :red[**overdue**]" if is_overdue(note["status"], note["due_on"], today) else ""
             due = f" · due {note['due_on']:%d %b %Y}" if isinstance(note["due_on"], date) else ""
             status = f" · {plain(note['owner'])} · {note['status']}{due}{late}"
         st.markdown(f"{KIND_ICONS[note['kind']]} **{note['kind'].capitalize()}** · {plain(place)}{status}")

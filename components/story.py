@@ -23,8 +23,9 @@ PRESENT_CSS = """
   [data-testid="stExpander"], [data-testid="stElementContainer"]:has(.stSelectbox, .stMultiSelect, .stTextInput,
   .stDownloadButton, .stButton, .stToggle, .stCheckbox, .stRadio, .stDateInput, [data-testid="stButtonGroup"],
   [data-testid="stForm"], [data-testid="stDataFrame"]) { display: none !important; }
-  .block-container { padding-top: 1rem; max-width: 100%; zoom: 1.25; }
-  h1 { font-size: 3rem !important; }
+  .block-container { padding: 1rem 3rem; max-width: 100%; }
+  h1 { font-size: 3.2rem !important; }
+  [data-testid="stMarkdownContainer"] p, [data-testid="stCaptionContainer"] { font-size: 1.35rem !important; }
 </style>
 """
 

@@ -39,5 +39,6 @@ def votes_beside_data(ranked: pd.DataFrame, title: str, subtitle: str) -> go.Fig
                          textposition="outside"), 1, 4)
     fig.update_yaxes(autorange="reversed", tickfont=dict(size=15))
     fig.update_xaxes(showgrid=False, zeroline=True, zerolinecolor="#9AA5B1")
-    fig.update_layout(showlegend=False, bargap=0.35)
+    fig.update_traces(cliponaxis=False)  # value labels past the longest bar stay whole
+    fig.update_layout(showlegend=False, bargap=0.35, margin_r=70)
     return style(fig, title, subtitle, height=170 + 48 * len(labels))

@@ -62,7 +62,7 @@ def actions(conn: Connection, statuses: tuple[str, ...] = ()) -> pd.DataFrame:
     conditions = [_n.kind == "action", _n.archived.is_(False)]
     if statuses:
         conditions.append(_n.status.in_(statuses))
-    return frame(conn, sa.select(_n.note_id, _n.text.label("action"), _n.touchpoint, _n.stage, _n.owner, _n.due_on,
+    return frame(conn, sa.select(_n.note_id, _n.text, _n.touchpoint, _n.stage, _n.owner, _n.due_on,
                                  _n.status, _n.expected_effect, workshops.c.name.label("workshop"), _n.author,
                                  _n.updated_at)
                  .join(workshops, workshops.c.workshop_id == _n.workshop_id).where(*conditions)
