@@ -164,9 +164,10 @@ def journey_heatmap(grid: pd.DataFrame, label: str, number_format: str, title: s
     for cell in grid.itertuples():
         column = stages.index(cell.stage)
         value = "–" if pd.isna(cell.value) else number_format.format(cell.value)
-        (greyed_texts if cell.low_n else texts)[cell.row][column] = f"<b>{cell.touchpoint}</b><br>{value}<br><span style='font-size:12px'>n={cell.n:,}" \
-                                  + (" · small sample" if cell.low_n else "") \
-                                  + _items_mark((items or {}).get(cell.touchpoint, 0)) + "</span>"
+        (greyed_texts if cell.low_n else texts)[cell.row][column] = (
+            f"<b>{cell.touchpoint}</b><br>{value}<br><span style='font-size:12px'>n={cell.n:,}"
+            + (" · small sample" if cell.low_n else "") + _items_mark((items or {}).get(cell.touchpoint, 0))
+            + "</span>")
         (greyed if cell.low_n else values)[cell.row][column] = 1 if cell.low_n else cell.value
     zmin, zmax = zrange if zrange else (grid["value"].min(), grid["value"].max())
     fig = go.Figure([
