@@ -137,7 +137,8 @@ def actions(args: argparse.Namespace) -> int:
     if args.format == "markdown":
         print("\n".join(actions_table(found.to_dict("records"))) if not found.empty else "No actions.")
         return 0
-    found = found.drop(columns=["note_id"]).rename(columns={"text": "action"})
+    found = found[["text", "touchpoint", "stage", "owner", "due_on", "status", "expected_effect", "workshop", "author",
+                   "updated_at"]].rename(columns={"text": "action"})
     if args.format == "csv":
         sys.stdout.write(csv_bytes(found).decode("utf-8"))
     else:

@@ -9,7 +9,7 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
-from analytics.workshop import ACTION_STATUSES, KINDS, NEXT_STATUSES, ActionFields, is_overdue
+from analytics.workshop import ACTION_STATUSES, KINDS, NEXT_STATUSES, ActionFields, is_overdue, open_items
 from components import workshop_session as session
 from components.editor_state import plain
 from components.story import view_params
@@ -32,11 +32,18 @@ def _pinned(choice: str, places: Mapping[str, str]) -> tuple[str | None, str | N
     return places.get(choice), choice
 
 
+def journey_marks() -> tuple[dict[str, int], dict[str, int]]:
+    """The journey map's open-note counts per touchpoint and per stage (none in read-only mode)."""
+    return open_items(reads.workshop.open_items_by_cell()) if session.available() else ({}, {})
+
+
 def note_form(key: str, places: Mapping[str, str], chosen: str | None, script: str, view_query: str) -> None:
     """Add a note or an action, pinned to a touchpoint or a stage and, if wanted, to the view on screen.
 
     places: touchpoint -> stage, in journey order; chosen: the touchpoint the page shows, offered first.
     """
+    if not session.available():
+        return
     with st.expander("Add a note or an action", icon=":material/edit_note:"):
         workshop = session.workshop_id()
         if workshop is None or not places:
@@ -130,6 +137,9 @@ def _edit(note: pd.Series, key: str) -> None:
 
 def touchpoint_notes(touchpoint: str, key: str, today: date) -> None:
     """The open notes and actions pinned to a touchpoint, from every workshop."""
+    if not session.available():
+        st.caption("Read-only mode: workshop notes are not kept here.")
+        return
     found = reads.workshop.notes(touchpoint=touchpoint, open_only=True)
     if found.empty:
         st.caption(f"No open notes or actions on {plain(touchpoint)}.")

@@ -14,9 +14,10 @@ from components.editor_state import plain
 from components.filters import View, sidebar_filters, view_to_params
 from components.report_downloads import report_downloads
 from components.story import PRESENT_CSS, Step, query_string, step_number, story_controls
+from components.workshop_session import available as workshop_available
 from components.workshop_session import sidebar_session
 from data_access import cache, reads
-from data_access.db import DatabaseError
+from data_access.db import DatabaseError, created_empty
 from data_access.filters import Filters
 
 CSS = """
@@ -118,7 +119,7 @@ def _stop_with(message: str, kind: str = "error") -> None:
 def _story_step() -> Step | None:
     """The story step the link opens (`?story=<id>&step=<n>`), if it names a story that exists."""
     story_id = st.query_params.get("story")
-    if not story_id:
+    if not story_id or not workshop_available():
         return None
     steps = reads.workshop.story(story_id)
     if steps.empty:
@@ -155,7 +156,10 @@ def setup_page(title: str, icon: str, intro: str, needs_data: bool = True) -> Pa
         return Page(None, status, script)
     if status["span"] is None:
         _menu(menu, None)
-        _stop_with("**No data yet.** Load the demo company with `python cli.py demo` (or `make run`), or import "
+        created = created_empty()  # a deleted or mistyped file is made anew; say so, or the data seems to vanish
+        _stop_with("**No data yet.** "
+                   + (f"A new, empty database was created at `{created}`: no file was there. " if created else "")
+                   + "Load the demo company with `python cli.py demo` (or `make run`), or import "
                    "your survey, service and purchase files on the **Data** page or with `python cli.py import`.",
                    "info")
     view = sidebar_filters(status["span"], status["options"], (step.seed_key, step.params) if step else None)

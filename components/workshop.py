@@ -76,7 +76,7 @@ def notes_board(workshop_id: str, today: date) -> pd.DataFrame:
 
 def actions_board(today: date) -> None:
     """Open actions from every workshop, overdue first, then by owner: they stay until done."""
-    found = reads.workshop.open_actions()
+    found = reads.workshop.actions()
     if found.empty:
         st.info("No open actions. An action is a note of the kind *action*, with an owner and a due date.")
         return
@@ -100,7 +100,7 @@ def voting(workshop: pd.Series, ranked: pd.DataFrame, places: list[str], figure)
     if not me:
         st.info("Type your name under **Workshop and story** in the sidebar to vote.")
         return
-    actions = reads.workshop.open_actions()
+    actions = reads.workshop.actions()
     targets = {("touchpoint", t): t for t in places} | {
         ("action", a): f"Action: {plain(t)[:60]}" for a, t in zip(actions["note_id"], actions["text"], strict=True)}
     st.markdown(f"**{plain(me)}**: {left} of {budget} votes left · "

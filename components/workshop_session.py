@@ -26,6 +26,11 @@ def keep_session() -> None:
             st.session_state[key] = st.session_state[key]
 
 
+def available() -> bool:
+    """Workshops live in the app's own tables, which a read-only warehouse does not have (CX_READ_ONLY=1)."""
+    return cache.writable()
+
+
 def name() -> str:
     return (st.session_state.get(KEYS["name"]) or "").strip()
 
@@ -75,6 +80,8 @@ def sidebar_session(script: str, view_query: str) -> None:
     keep_session()
     if script != WORKSHOP_PAGE:
         st.session_state["ws_last_view"] = (script, view_query)
+    if not available():
+        return
     with st.sidebar.expander("Workshop and story", icon=":material/groups:"):
         st.text_input("Your name", key=KEYS["name"], max_chars=80,
                       help="Typed once per browser session: notes, votes and story views carry it.")

@@ -22,6 +22,10 @@ SECTIONS = {"notes": "Notes", "actions": "Open actions", "votes": "Voting", "sto
 page = setup_page("Workshop", ":material/groups:", "Review the journey together: note what you see, vote on what "
                   "comes first, give each fix an owner, follow up unhappy customers.")
 today = date.today()
+if not session.available():
+    st.info("Read-only mode (CX_READ_ONLY=1): workshops, notes, votes and follow-ups are stored in the app's own "
+            "tables, which a read-only warehouse does not have. Run the app on its own database to hold workshops.")
+    st.stop()
 sections.start_form(session.last_view())
 workshop_id = session.workshop_choice(st)
 asked = st.query_params.get("tab")
@@ -41,7 +45,7 @@ else:
     workshop["workshop_id"] = workshop_id
     sections.workshop_header(workshop)
     touchpoints = summarise(reads.survey.counts(page.filters, by=("stage_order", "stage", "touchpoint")))
-    ranked = votes_beside_data(reads.workshop.votes(workshop_id), reads.workshop.open_actions(), touchpoints,
+    ranked = votes_beside_data(reads.workshop.votes(workshop_id), reads.workshop.actions(), touchpoints,
                                spend_gap(reads.loyalty.nps_group_outcomes(page.filters, page.data_end,
                                                                           by=("touchpoint",)), "touchpoint"))
     if section == "notes":

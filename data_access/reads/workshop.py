@@ -49,23 +49,12 @@ def notes(conn: Connection, workshop_id: str | None = None, *, touchpoint: str |
 
 
 @live_read
-def open_actions(conn: Connection) -> pd.DataFrame:
-    """Actions not yet done or dropped, from every workshop: they stay until done."""
+def actions(conn: Connection, statuses: tuple[str, ...] = OPEN_STATUSES) -> pd.DataFrame:
+    """Actions of every workshop that are not archived, of the given statuses (by default open and doing: they
+    stay until done), soonest due first; each with its workshop's name."""
     return frame(conn, sa.select(workshop_notes, workshops.c.name.label("workshop"))
                  .join(workshops, workshops.c.workshop_id == _n.workshop_id)
-                 .where(_n.kind == "action", _open()).order_by(_n.due_on, _n.created_at))
-
-
-@live_read
-def actions(conn: Connection, statuses: tuple[str, ...] = ()) -> pd.DataFrame:
-    """Actions of every workshop (archived ones left out), optionally of some statuses: what the CLI prints."""
-    conditions = [_n.kind == "action", _n.archived.is_(False)]
-    if statuses:
-        conditions.append(_n.status.in_(statuses))
-    return frame(conn, sa.select(_n.note_id, _n.text, _n.touchpoint, _n.stage, _n.owner, _n.due_on,
-                                 _n.status, _n.expected_effect, workshops.c.name.label("workshop"), _n.author,
-                                 _n.updated_at)
-                 .join(workshops, workshops.c.workshop_id == _n.workshop_id).where(*conditions)
+                 .where(_n.kind == "action", _n.archived.is_(False), _n.status.in_(statuses))
                  .order_by(_n.due_on, _n.created_at))
 
 

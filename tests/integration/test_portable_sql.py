@@ -8,6 +8,7 @@ an inlined value or a construct one of the engines does not have.
 from __future__ import annotations
 
 import re
+from datetime import date
 
 import pytest
 import sqlalchemy as sa
@@ -16,8 +17,10 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.sql import visitors
 from sqlalchemy.sql.functions import FunctionElement
 
+from analytics.workshop import ActionFields
 from components.page import PAGES
-from data_access import compat
+from data_access import compat, stories_store, workshop_store
+from data_access.db import open_database
 from data_access.reads import READS
 from data_access.schema import metadata
 from tests.conftest import new_app
@@ -34,11 +37,26 @@ MISSING_CONSTRUCTS = {  # SQL a page query could pick up that the named engine r
     "postgresql": (),
 }
 VIEWS = {"default": {}, "narrow": {"tier": "Gold", "channel": "store", "period": "quarter"}}
+WORKSHOP_SECTIONS = ("notes", "actions", "votes", "story", "followup", "takeaway")
+
+
+def _workshop_held(url: str) -> None:
+    """A workshop with a note, an action, a vote and a story, so the Workshop page runs every one of its reads."""
+    engine = open_database(url)
+    workshop = workshop_store.create_workshop(engine, name="Review", held_on=date(2026, 11, 30), facilitator="Ana",
+                                              by="Ana")
+    workshop_store.add_note(engine, workshop, kind="action", text="Call the carrier", by="Ana",
+                            touchpoint="Home delivery", action=ActionFields("Chris", date(2026, 12, 15)))
+    workshop_store.vote(engine, workshop, "Ana", "touchpoint", "Home delivery")
+    story = stories_store.create_story(engine, "Delivery", by="Ana")
+    stories_store.add_step(engine, story, page="app.py", params="period=quarter", caption="Where we stand")
+    engine.dispose()
 
 
 @pytest.fixture(scope="module")
 def page_queries(demo_postgres_url):
-    """(view, page, read, statement) for every SELECT the pages ran on PostgreSQL, after checking each page ran."""
+    """(view, page, read, statement) for every SELECT the pages ran on PostgreSQL, after checking each page ran;
+    the Workshop page once per section."""
     captured: list[tuple[str, str, str, sa.Select]] = []
     where = {"view": "", "page": "", "read": "page frame"}
 
@@ -59,21 +77,29 @@ def page_queries(demo_postgres_url):
     patch.setenv("CX_DATABASE_URL", demo_postgres_url)
     for name, read in READS.items():
         patch.setattr(read, "fn", named(name, read.fn))
+    _workshop_held(demo_postgres_url)
     sa.event.listen(sa.Engine, "before_execute", capture)
     try:
         for view, params in VIEWS.items():
             at = new_app(**params)
+            at.session_state["ws_name"] = "Ana"
             for script, label, _ in PAGES:
                 where.update(view=view, page=label)
-                (at.switch_page(script) if script != "app.py" else at).run()
-                assert not at.exception, f"{label} ({view} view) failed on PostgreSQL: {at.exception[0].message}"
-                assert not at.error, f"{label} ({view} view) shows an error on PostgreSQL: {at.error[0].value}"
+                _ran_cleanly((at.switch_page(script) if script != "app.py" else at).run(), label, view)
+                for section in WORKSHOP_SECTIONS if script == "pages/7_Workshop.py" else ():
+                    at.segmented_control(key="workshop_section").set_value(section).run()
+                    _ran_cleanly(at, f"{label}, {section}", view)
     finally:
         sa.event.remove(sa.Engine, "before_execute", capture)
         patch.undo()
         st.cache_resource.clear()
         st.cache_data.clear()
     return captured
+
+
+def _ran_cleanly(at, label: str, view: str) -> None:
+    assert not at.exception, f"{label} ({view} view) failed on PostgreSQL: {at.exception[0].message}"
+    assert not at.error, f"{label} ({view} view) shows an error on PostgreSQL: {at.error[0].value}"
 
 
 def _reads_app_tables(statement: sa.Select | sa.CompoundSelect) -> bool:

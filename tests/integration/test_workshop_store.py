@@ -97,7 +97,7 @@ def test_open_items_are_counted_per_journey_cell(engine):
     counted = {(row.stage, row.touchpoint if isinstance(row.touchpoint, str) else None): row.items
                for row in cells.itertuples()}
     assert counted == {("Delivery", "Home delivery"): 2, ("Delivery", None): 1}
-    assert _read(engine, reads.open_actions).empty
+    assert _read(engine, reads.actions).empty
 
 
 def test_notes_need_a_place_a_text_and_an_existing_workshop(engine):

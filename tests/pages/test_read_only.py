@@ -30,7 +30,8 @@ def test_read_only_views_serve_every_page_and_nothing_is_written(app_on, demo_du
     at = app_on(url)
     assert not at.exception, at.exception
     assert next(m for m in at.metric if m.label == "NPS").value.startswith("+")
-    for page in ["pages/1_Journey_map.py", "pages/3_Loyalty.py", "pages/6_Data.py"]:
+    for page in ["pages/1_Journey_map.py", "pages/2_Touchpoints.py", "pages/3_Loyalty.py", "pages/7_Workshop.py",
+                 "pages/6_Data.py"]:
         at.switch_page(page).run()
         assert not at.exception, (page, at.exception)
     cache.release_embedded_file()  # the app keeps the file open for a moment after its last read
