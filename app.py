@@ -3,9 +3,9 @@
 import streamlit as st
 
 from analytics.kpis import KPIS
-from analytics.overview import overview
+from analytics.overview import overview, view_links
 from analytics.survey import summarise
-from components.brief import brief_panel, view_links
+from components.brief import brief_panel
 from components.filters import view_to_params
 from components.kpis import kpi_row
 from components.overview_charts import MOVERS_NOTE, overview_charts
@@ -19,7 +19,8 @@ metric = page.metric
 with st.spinner("Calculating KPIs…"):
     found = overview(reads.survey.counts, reads.loyalty.by_tier, page.filters,
                      page.comparison if page.has_comparison else None, metric, page.metrics,
-                     view_links(view_to_params(page.view)), lambda f: reads.service.service_levels(f, by=None))
+                     view_links(view_to_params(page.view)), lambda f: reads.service.service_levels(f, by=None),
+                     lambda f: reads.loyalty.nps_group_outcomes(f, page.data_end, by=("touchpoint",)))
     trend = summarise(reads.survey.counts(page.history, by=("month",)), metric=metric.key)
 figures = overview_charts(found, trend, metric, (page.filters.start, page.filters.end), page.describe(),
                           page.describe(page.history), page.view.comparison_label)

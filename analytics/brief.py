@@ -13,8 +13,8 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from analytics.metrics import METRICS, Metric
-from analytics.settings import ALPHA, MIN_N
+from analytics.metrics import Metric
+from analytics.settings import ALPHA, FOLLOWUP_DAYS, MIN_N
 from analytics.significance import Z95, Difference, z_test
 
 if TYPE_CHECKING:  # kpis may import this module (movers with the same correction): no cycle at run time
@@ -28,13 +28,14 @@ class Comparison:
     """One metric of one subject ("" for the whole business) now and before, with its tested difference."""
 
     subject: str
-    metric: str  # a METRICS key
+    metric: Metric  # usually a METRICS entry; the brief may test measures the cards do not show
     now: float
     before: float
     difference: Difference
     n: int  # answers (or customers) behind it: the smaller period where both are known
     link: Link = field(default_factory=dict)
     low_n: bool = False  # a small sample: never tested, ranked nor called a change
+    spend_gap: float | None = None  # how much less its detractors spend than its promoters after answering, in %
 
 
 @dataclass(frozen=True)
@@ -101,7 +102,7 @@ def from_kpis(kpis: Iterable[KpiValue], link: Link) -> list[Comparison]:
             continue
         change, n = kpi.change, kpi.n or 0
         refused = change.p_value < ALPHA and not change.significant
-        out.append(Comparison("", kpi.spec.key, kpi.value, kpi.previous, change, n, dict(link),
+        out.append(Comparison("", kpi.spec, kpi.value, kpi.previous, change, n, dict(link),
                               n < (kpi.spec.min_n or MIN_N) or refused))
     return out
 
@@ -111,12 +112,19 @@ def _difference(delta: float, margin: float, low_n: bool) -> Difference:
     return z_test(float(delta), float(margin) / Z95, low_n)
 
 
-def from_changes(frame: pd.DataFrame, key_column: str, metric: str,
+def _known(value: Any) -> float | None:
+    """A spend gap from a frame cell: None where the column is missing or the gap unknown (NaN)."""
+    return None if value is None or pd.isna(value) else float(value)
+
+
+def from_changes(frame: pd.DataFrame, key_column: str, metric: Metric,
                  link_for: Callable[[str], Link]) -> list[Comparison]:
-    """The per-group rows of analytics.kpis.changes() as comparisons (p-values recomputed from delta and margin)."""
+    """The per-group rows of analytics.kpis.changes() as comparisons (p-values recomputed from delta and margin),
+    with each group's spend gap where the frame has a spend_gap column."""
     return [Comparison(str(row[key_column]), metric, float(row["value"]), float(row["previous"]),
                        _difference(row["delta"], row["margin"], bool(row["low_n"])),
-                       int(min(row["n"], row["previous_n"])), link_for(str(row[key_column])), bool(row["low_n"]))
+                       int(min(row["n"], row["previous_n"])), link_for(str(row[key_column])), bool(row["low_n"]),
+                       _known(row.get("spend_gap")))
             for _, row in frame.iterrows()]
 
 
@@ -144,19 +152,29 @@ def _direction(metric: Metric, delta: float) -> str:
     return "better" if (delta > 0) == metric.higher_is_better else "worse"
 
 
+def _worth(spend_gap: float | None) -> str:
+    """'; detractors there spend 46% less in the next FOLLOWUP_DAYS days', or nothing when the gap is unknown."""
+    if spend_gap is None:
+        return ""
+    size = f"{abs(spend_gap):.0f}"
+    how = "about as much as promoters" if size == "0" else f"{size}% {'less' if spend_gap > 0 else 'more'}"
+    return f"; detractors there spend {how} in the next {FOLLOWUP_DAYS} days"
+
+
 def sentence(comparison: Comparison) -> str:
-    """'Home delivery NPS fell from +31 to +2 (−29 ± 9 pts) — 612 answers.' Plain text; the subject as given."""
-    metric = METRICS[comparison.metric]
+    """'Home delivery NPS fell from +31 to +2 (−29 ± 9 pts) — 612 answers; detractors there spend 46% less in the
+    next FOLLOWUP_DAYS days.' Plain text; the subject as given; the spend clause where the gap is known."""
+    metric = comparison.metric
     name = metric.name or metric.label
     head = f"{comparison.subject} {name}" if comparison.subject else name[:1].upper() + name[1:]
     verb = "rose" if comparison.difference.delta > 0 else "fell"
     counted = {"survey": "answer", "loyalty": "customer", "service": "ticket"}[metric.source]
     return (f"{head} {verb} from {_number(metric.number_format, comparison.before)} to "
             f"{_number(metric.number_format, comparison.now)} ({_change(metric, comparison.difference)}) — "
-            f"{comparison.n:,} {counted}{'s' * (comparison.n != 1)}.")
+            f"{comparison.n:,} {counted}{'s' * (comparison.n != 1)}{_worth(comparison.spend_gap)}.")
 
 
-def gather(kpis: Iterable[KpiValue], groups: Iterable[tuple[pd.DataFrame, str, str, Callable[[str], Link]]],
+def gather(kpis: Iterable[KpiValue], groups: Iterable[tuple[pd.DataFrame, str, Metric, Callable[[str], Link]]],
            kpi_link: Callable[[Metric], Link]) -> list[Comparison]:
     """Everything a brief ranks: the KPI cards, and each (changes() frame, key column, metric, link) group set."""
     found = [c for kpi in kpis for c in from_kpis([kpi], kpi_link(kpi.spec))]
@@ -170,7 +188,7 @@ def rule(q: float = ALPHA) -> str:
     return (f"A change is called only where the Benjamini-Hochberg procedure keeps the false discovery rate at "
             f"q = {q:g} across all comparisons tested (groups under {MIN_N} answers are not tested). Changes are "
             "ranked by |z| × √(n / largest n among them): the change over its standard error, weighted by the "
-            "answers behind it.")
+            "answers (or customers, or tickets) behind it.")
 
 
 def brief(comparisons: Sequence[Comparison], limit: int = 6, q: float = ALPHA) -> Brief:
@@ -179,8 +197,8 @@ def brief(comparisons: Sequence[Comparison], limit: int = 6, q: float = ALPHA) -
     called = [c for c, rejected in zip(comparisons, benjamini_hochberg(p_values, q), strict=True) if rejected]
     largest = max((c.n for c in called), default=1) or 1
     scored = sorted(((abs(c.difference.z) * math.sqrt(c.n / largest), c) for c in called),
-                    key=lambda pair: (-pair[0], pair[1].subject, pair[1].metric))
-    statements = [Statement(sentence(c), c, score, _direction(METRICS[c.metric], c.difference.delta))
+                    key=lambda pair: (-pair[0], pair[1].subject, pair[1].metric.key))
+    statements = [Statement(sentence(c), c, score, _direction(c.metric, c.difference.delta))
                   for score, c in scored[:limit]]
     tested = sum(not math.isnan(p) for p in p_values)
     return Brief(statements, tested, len(called), len(comparisons) - tested, rule(q), q)

@@ -1,10 +1,24 @@
-"""Loyalty KPIs per tier and the tier migration matrix, from sums the database returns."""
+"""Loyalty KPIs per tier, the tier migration matrix, and what an answer is worth, from sums the database returns."""
 
 from __future__ import annotations
 
 import pandas as pd
 
+from analytics.metrics import Metric
+from analytics.nps import NPS_GROUPS
 from analytics.ratios import ratio
+from analytics.settings import MIN_N
+from analytics.significance import proportion_difference
+
+# Not a KPI card: the brief's test of a change in redemption. Points redeemed / points earned is a ratio of sums
+# with no sampling error to test; whether a buyer redeemed at all is a proportion of customers, tested as one.
+REDEEMING_SHARE = Metric(
+    "redeeming_share", "Buyers redeeming points",
+    "Share of active customers (a purchase order in the period) who redeemed points on an order in the period, in %.",
+    "loyalty", "{:.1f}%", "%.1f", "share of buyers who redeemed points", n_column="active_customers",
+    test=lambda a, b: proportion_difference(int(a["redeeming_buyers"]), int(a["active_customers"]),
+                                            int(b["redeeming_buyers"]), int(b["active_customers"])),
+    margin_format="{:.1f}", change_format="{:+.1f} pts")
 
 
 def tier_kpis(sums: pd.DataFrame) -> pd.DataFrame:
@@ -40,6 +54,28 @@ def value_after(outcomes: pd.DataFrame, unit: str) -> pd.DataFrame:
     out["spend_per_unit"] = ratio(out["spend"], out[unit])
     out["ordered_again"] = 100 * ratio(out[f"{unit}_followed_by_order"], out[unit])
     return out
+
+
+def with_redeeming_share(row: pd.Series) -> pd.Series:
+    """An overall loyalty row with REDEEMING_SHARE's value beside the counts it comes from."""
+    share = 100 * ratio(row["redeeming_buyers"], row["active_customers"])
+    return pd.concat([row, pd.Series({REDEEMING_SHARE.key: share})])
+
+
+def spend_gap(outcomes: pd.DataFrame, key: str) -> pd.DataFrame:
+    """Per key: promoters' and detractors' spend per answer in the window after answering, and how much less
+    detractors spend as a % of promoters' spend (negative: they spend more); low_n when either has under MIN_N
+    answers. outcomes: nps_group_outcomes grouped by key (other keys are summed over)."""
+    measures = pd.MultiIndex.from_product([["responses", "spend"], NPS_GROUPS])
+    sums = (outcomes.pivot_table(index=key, columns="nps_group", values=["responses", "spend"], aggfunc="sum")
+            .reindex(columns=measures).fillna(0))
+    out = pd.DataFrame({"promoters": sums["responses", "Promoter"].astype("int64"),
+                        "detractors": sums["responses", "Detractor"].astype("int64"),
+                        "promoter_spend": ratio(sums["spend", "Promoter"], sums["responses", "Promoter"]),
+                        "detractor_spend": ratio(sums["spend", "Detractor"], sums["responses", "Detractor"])})
+    out["gap_share"] = 100 * ratio(out["promoter_spend"] - out["detractor_spend"], out["promoter_spend"])
+    out["low_n"] = (out["promoters"] < MIN_N) | (out["detractors"] < MIN_N)
+    return out.rename_axis(key).reset_index()
 
 
 def redemption_by_month(points: pd.DataFrame) -> pd.DataFrame:

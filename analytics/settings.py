@@ -7,6 +7,7 @@ MIN_N = 30  # below this many answers a group is shown greyed out, never ranked 
 PROMOTER_FROM = 9  # NPS 9-10
 DETRACTOR_UP_TO = 6  # NPS 0-6; 7-8 are passives
 CSAT_TOP_FROM = 4  # CSAT counts the share of answers from this value up (4 and 5 on 1-5)
+LOW_CSAT_UP_TO = 2  # a ticket rated 1 or 2 of 5 joins the follow-up list, as a detractor's 0-6 of 10 does
 SLOW_TICKET_HOURS = 72  # a ticket resolved after more than this many hours is slow
 FOLLOWUP_DAYS = 90  # the window after an answer or a ticket in which later orders and answers are counted
 ALPHA = 0.05  # the significance level of every test of a change

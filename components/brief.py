@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 import streamlit as st
 
-from analytics.brief import Brief, Link, Statement
-from analytics.metrics import Metric
+from analytics.brief import Brief, Statement
 from components.editor_state import plain
 
 COLOURS = {"better": "green", "worse": "red", "neither": "gray"}
@@ -17,18 +14,6 @@ def _mark(statement: Statement) -> str:
     """An arrow up or down as the number moved, green or red as that is better or worse."""
     arrow = "trending_up" if statement.comparison.difference.delta > 0 else "trending_down"
     return f":{COLOURS[statement.direction]}[:material/{arrow}:]"
-
-
-def view_links(params: dict) -> dict[str, Callable]:
-    """Where each kind of statement is shown, with the current view's filters: KPIs on the page of their source,
-    a touchpoint on Touchpoints, a tier on the Overview filtered to it."""
-    pages = {"loyalty": "pages/3_Loyalty.py", "service": "pages/4_Service.py", "survey": "pages/1_Journey_map.py"}
-
-    def kpi(metric: Metric) -> Link:
-        return {"page": pages[metric.source], "params": params}
-
-    return {"kpi": kpi, "touchpoint": lambda _: {"page": "pages/2_Touchpoints.py", "params": params},
-            "tier": lambda tier: {"page": "app.py", "params": {**params, "tier": [tier]}}}
 
 
 def brief_panel(found: Brief, comparison: str) -> None:

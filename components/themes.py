@@ -2,7 +2,8 @@
 comments and the form that renames, pins or merges it. No SQL.
 
 Theme names are typed by people and examples are customers' comments: they are shown with st.text, in
-dataframe cells, in select options, or HTML-escaped in chart labels, never through markdown or HTML.
+dataframe cells, in select options, or HTML-escaped in chart labels, never through markdown or HTML. Contact
+details in the examples are masked unless the page's switch shows them.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ import streamlit as st
 
 from analytics.themes import MAX_NAME, Theme, monthly, seed_themes
 from components.theme import PRIMARY, SENTIMENT_SCALE, TEXT, empty_figure, style
+from components.voices import shown_text
 from data_access.reads.themes import SEED_SAMPLE
 
 PIN = "📌 "
@@ -76,8 +78,9 @@ def _sparkline(counts: pd.Series, key: str) -> None:
     st.plotly_chart(fig, key=key, config={"displayModeBar": False})
 
 
-def _examples(rows: pd.DataFrame) -> None:
-    st.dataframe(rows[["submitted_at", "nps", "sentiment", "comment"]], hide_index=True, column_config={
+def _examples(rows: pd.DataFrame, reveal: bool) -> None:
+    shown = shown_text(rows[["submitted_at", "nps", "sentiment", "comment"]], "comment", reveal)
+    st.dataframe(shown, hide_index=True, column_config={
         "submitted_at": st.column_config.DatetimeColumn("Submitted", format="D MMM YYYY", width=100),
         "nps": st.column_config.NumberColumn("NPS", format="%d", width=55),
         "sentiment": st.column_config.NumberColumn("Sentiment", format="%+.2f", width=80),
@@ -100,9 +103,10 @@ def _form(theme: Theme, others: list[Theme], key: str) -> ThemeEdit | None:
 
 
 def theme_panels(summary: pd.DataFrame, trend: pd.DataFrame, examples: pd.DataFrame, themes: tuple[Theme, ...],
-                 editable: bool, key: str) -> ThemeEdit | None:
-    """An expander per theme, in the chart's order: name and keywords as text, trend, latest comments, and the
-    edit form when themes are stored and writable. Returns the edit saved on this run, if any."""
+                 editable: bool, key: str, reveal: bool = False) -> ThemeEdit | None:
+    """An expander per theme, in the chart's order: name and keywords as text, trend, latest comments (contact
+    details masked unless reveal), and the edit form when themes are stored and writable. Returns the edit saved
+    on this run, if any."""
     by_id, edit = {t.theme_id: t for t in themes}, None
     for number, row in enumerate(summary.itertuples(), start=1):
         theme = by_id[row.theme_id]
@@ -113,7 +117,7 @@ def theme_panels(summary: pd.DataFrame, trend: pd.DataFrame, examples: pd.DataFr
             if own.empty:
                 st.caption("No comment in this view contains its keywords.")
             else:
-                _examples(own)
+                _examples(own, reveal)
             if editable:
                 edit = _form(theme, [t for t in themes if t.theme_id != theme.theme_id],
                              f"{key}_{theme.theme_id}") or edit

@@ -1,7 +1,8 @@
 """Drawing for the Voices page: the distinguishing-terms chart and the comments table. No SQL.
 
 Comment text is customer input: it is only ever shown in dataframe cells (plain text), never through
-st.markdown or st.write, so HTML or markdown inside a comment shows as the characters it is.
+st.markdown or st.write, so HTML or markdown inside a comment shows as the characters it is. Contact details in
+it (e-mail addresses, phone and card numbers) are masked unless the person turns the switch on.
 """
 
 from __future__ import annotations
@@ -9,6 +10,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from analytics.masking import mask_series
 from analytics.nps import nps_group
 from analytics.scorer_accuracy import comparison, scorer_line
 from analytics.terms import terms_by_band
@@ -35,9 +37,22 @@ def _nps_colour(value: float) -> str:
     return f"color: {NPS_GROUP_COLOURS[nps_group(int(value))]}; font-weight: 600"
 
 
-def comments_table(frame: pd.DataFrame, name: str, key: str, scorer: str) -> None:
-    """The comments as plain text, sentiment and NPS in the palette's colours, and a CSV of exactly these rows."""
-    shown = frame[[c for c in TABLE_COLUMNS if c in frame]]
+def contact_details_toggle(key: str) -> bool:
+    """The switch that shows contact details in comments; off by default, so they stay hidden unless asked for."""
+    return st.toggle("Show contact details", key=key,
+                     help="Personal details in comments (e-mail addresses, phone and card numbers) are hidden by "
+                          "default. Turn this on to show them as the customer wrote them.")
+
+
+def shown_text(frame: pd.DataFrame, column: str, reveal: bool) -> pd.DataFrame:
+    """The frame with contact details in a text column masked (analytics.masking), unless reveal is on."""
+    return frame if reveal else frame.assign(**{column: mask_series(frame[column])})
+
+
+def comments_table(frame: pd.DataFrame, name: str, key: str, scorer: str, reveal: bool = False) -> None:
+    """The comments as plain text (contact details masked unless reveal), sentiment and NPS in the palette's
+    colours, and a CSV of exactly these rows."""
+    shown = shown_text(frame[[c for c in TABLE_COLUMNS if c in frame]], "comment", reveal)
     styled = shown.style.map(_nps_colour, subset=["nps"])
     if "band" in frame:
         styled = styled.apply(lambda _: _band_colours(frame["band"]), subset=["sentiment"])

@@ -53,7 +53,7 @@ def create_workshop(engine: Engine, *, name: str, held_on: date, facilitator: st
            "created_at": _now()}
     with engine.begin() as conn:
         conn.execute(sa.insert(workshops), [row])
-    return row["workshop_id"]
+    return str(row["workshop_id"])
 
 
 def set_vote_budget(engine: Engine, workshop_id: str, budget: int) -> None:

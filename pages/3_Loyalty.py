@@ -54,7 +54,7 @@ st.plotly_chart(charts.points_over_time(points, "Loyalty points earned and redee
                                         page.describe(page.history)), key="loyalty_points")
 
 st.subheader("What experience is worth")
-groups = loyalty.value_after(reads.loyalty.nps_group_outcomes(page.filters, page.data_end, by_tier=False), "responses")
+groups = loyalty.value_after(reads.loyalty.nps_group_outcomes(page.filters, page.data_end, by=()), "responses")
 no_groups = empty_message("nps", page.metrics)
 spend_column, again_column, tickets_column = st.columns(3)
 spend_column.plotly_chart(charts.group_bars(groups, "nps_group", "spend_per_unit", NPS_GROUP_COLOURS,

@@ -36,6 +36,7 @@ chosen = {
 band = band_column.selectbox("Sentiment", ["", *SENTIMENT_BANDS], key="voices_sentiment",
                              format_func=lambda b: (b or "all").capitalize()) or None
 order = order_column.selectbox("Order", list(ORDERS), format_func=ORDERS.get, key="voices_order")
+reveal = voices.contact_details_toggle("voices_unmask")
 
 total = reads.comments.count(page.filters, **chosen, sentiment_band=band)
 if not total:
@@ -44,7 +45,7 @@ else:
     shown = reads.comments.listed(page.filters, **chosen, sentiment_band=band, order=order)
     st.markdown(f"Showing **{len(shown):,}** of **{total:,}** comment{'s' * (total != 1)} · {ORDERS[order].lower()} · "
                 f"{plain(page.describe())}")
-    voices.comments_table(shown, "voices-comments", "voices_download", scorer)
+    voices.comments_table(shown, "voices-comments", "voices_download", scorer, reveal)
 
 st.subheader("Words that set negative comments apart")
 in_view = reads.comments.by_touchpoint(page.filters, **chosen)
@@ -86,7 +87,7 @@ st.plotly_chart(theme_view.theme_bars(summary, touchpoint, page.describe()), key
 st.caption(theme_view.caption(stored=kept, writable=cache.writable()))
 edit = theme_view.theme_panels(summary, reads.themes.trend(page.filters, touchpoint, found),
                                reads.themes.examples(page.filters, touchpoint, found), found,
-                               editable=kept and cache.writable(), key="voices_theme")
+                               editable=kept and cache.writable(), key="voices_theme", reveal=reveal)
 if edit:
     try:
         cache.write(lambda database: themes_store.edit(database, edit.theme, name=edit.name, pinned=edit.pinned,

@@ -46,7 +46,9 @@ def render(engine: Engine, filters: Filters, fmt: str, compare: str = "previous"
 
     if fmt in ("json", "markdown"):
         numbers = build_report(engine, filters)
-        return (json.dumps(numbers, indent=2) + "\n" if fmt == "json" else to_markdown(numbers)).encode("utf-8")
+        if fmt == "json":
+            return (json.dumps(numbers, indent=2) + "\n").encode("utf-8")
+        return to_markdown(numbers, _markdown_brief(engine, filters, compare)).encode("utf-8")
     page = render_html(engine, filters, compare, sections or SECTIONS)
     if fmt == "html":
         return page.encode("utf-8")
@@ -58,3 +60,18 @@ def render(engine: Engine, filters: Filters, fmt: str, compare: str = "previous"
 def file_name(filters: Filters, fmt: str) -> str:
     """A dated name, so reports written to one folder by a scheduled job never overwrite each other."""
     return f"cx-report-{filters.start:%Y-%m-%d}-to-{filters.end:%Y-%m-%d}.{FORMATS[fmt]}"
+
+
+def _markdown_brief(engine: Engine, filters: Filters, compare: str) -> list[str]:
+    """The "What changed" section of the Markdown report, its statements linked when CX_APP_URL is set."""
+    from reports.links import app_url, brief_lines, link_hint
+    from reports.markdown import brief_block
+    from reports.numbers import report_overview
+
+    with engine.connect() as conn:
+        span = reads.status.data_date_range(conn)
+        assert span is not None  # build_report has refused an empty database
+        found, _ = report_overview(conn, filters.within(*span), compare, span)
+    base = app_url()
+    return brief_block(brief_lines(found.brief, base), found.brief.rule if found.brief else "",
+                       link_hint(found.brief, base))

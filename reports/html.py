@@ -21,8 +21,6 @@ from sqlalchemy.engine import Engine
 
 from analytics.journey import JOURNEY_METRICS, journey_grid
 from analytics.kpis import KPIS, KpiValue
-from analytics.metrics import METRICS, headline, metrics_present
-from analytics.overview import overview
 from analytics.survey import summarise
 from analytics.terms import terms_by_band
 from components import charts
@@ -31,8 +29,9 @@ from components.overview_charts import MOVERS_NOTE, overview_charts
 from data_access import reads
 from data_access.filters import COMPARISONS, Filters
 from data_access.reads.comments import SAMPLE_PER_BAND
+from reports.links import app_url, brief_lines, link_hint
 from reports.markdown import TIER_COLUMNS, TOUCHPOINT_COLUMNS, _fmt, _header
-from reports.numbers import build_report
+from reports.numbers import build_report, report_overview
 
 SECTIONS = ("brief", "kpis", "trend", "journey", "touchpoints", "comments", "tiers", "service")
 TERMS_NOTE = ("Terms are words and two-word phrases; score: weighted log-odds ratio with an informative Dirichlet "
@@ -93,16 +92,11 @@ def render_html(engine: Engine, filters: Filters, compare: str = "previous", sec
     numbers = build_report(engine, filters)
     filters = replace(filters, start=date.fromisoformat(numbers["period"]["from"]),
                       end=date.fromisoformat(numbers["period"]["to"]))
-    comparison = filters.compared_with(compare)
     with engine.connect() as conn:
         span = reads.status.data_date_range(conn)
         assert span is not None  # build_report has refused an empty database
         counts = partial(reads.survey.counts.on, conn)
-        present = metrics_present(summarise(counts(filters)).iloc[0])
-        metric = METRICS[headline(present)]
-        found = overview(counts, partial(reads.loyalty.by_tier.on, conn), filters,
-                         comparison if comparison.period[1] >= span[0] else None, metric, present,
-                         service=partial(reads.service.service_levels.on, conn, by=None))
+        found, metric = report_overview(conn, filters, compare, span)
         history = replace(filters, start=span[0], end=span[1])
         trend = summarise(counts(history, by=("month",)), metric=metric.key)
         journey = summarise(counts(filters, by=("stage_order", "stage", "touchpoint")))
@@ -129,14 +123,12 @@ def render_html(engine: Engine, filters: Filters, compare: str = "previous", sec
                                                                           _fmt(v, k, {"csat": "ticket_csat"})]
                                                                          for k, v in numbers["service"].items()])]),
     }
-    brief_lines = [{"text": s.text, "direction": s.direction} for s in found.brief.statements] if found.brief else []
-    if found.brief and not brief_lines:
-        brief_lines = [{"text": found.brief.lines[0], "direction": "neither"}]
+    base = app_url()
     return TEMPLATES.get_template("report.html.j2").render(
         title=title, period=f"{filters.start:%d %b %Y} – {filters.end:%d %b %Y}", comparison=COMPARISONS[compare],
         data_as_of=f"{span[1]:%d %b %Y}" + (f" (last import {as_of:%d %b %Y %H:%M} UTC)" if as_of else ""),
         filters=filters.describe(), sections=sections, plotly_js=get_plotlyjs(),
-        brief_lines=brief_lines or [{"text": "No comparison period in the data.", "direction": "neither"}],
-        brief_rule=found.brief.rule if found.brief else "",
+        brief_lines=brief_lines(found.brief, base), brief_rule=found.brief.rule if found.brief else "",
+        link_hint=link_hint(found.brief, base),
         kpis=[_kpi_row(k) for k in found.kpis if k.spec in KPIS],
         figure_sections=[built[name] for name in SECTIONS if name in sections and name in built])

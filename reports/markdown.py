@@ -3,6 +3,7 @@ registry, so a heading or a number never reads differently here than on a page."
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from analytics.metrics import METRICS
@@ -41,14 +42,29 @@ def _table(rows: list[dict], columns: list[str]) -> list[str]:
     return lines
 
 
-def to_markdown(report: dict) -> str:
-    """The report as Markdown tables a person can paste into a ticket or an e-mail."""
+def _statement(line: dict) -> str:
+    """One brief line as a list item, a link where it has a URL (brackets in the text escaped so it stays one)."""
+    if not line["url"]:
+        return f"- {line['text']}"
+    text = re.sub(r"([\\\[\]])", r"\\\1", line["text"])
+    return f"- [{text}]({line['url']})"
+
+
+def brief_block(lines: list[dict], rule: str, hint: str) -> list[str]:
+    """The "What changed" section: the statements, then the rule that decides what counts and how to get links."""
+    notes = [note for note in (rule, hint) if note]
+    return ["## What changed", "", *map(_statement, lines), *(part for note in notes for part in ("", note)), ""]
+
+
+def to_markdown(report: dict, brief: list[str] | None = None) -> str:
+    """The report as Markdown tables a person can paste into a ticket or an e-mail, after the brief if given."""
     o = report["overall"]
     headline = ", ".join(f"{METRICS[k].name} {_fmt(o[k], k)}" + (f" ± {_fmt(o['nps_margin'], 'nps_margin')}"
                                                                   if k == "nps" else "")
                          for k in ("nps", "csat", "ces", "sentiment"))
     lines = [f"# CX report {report['period']['from']} to {report['period']['to']}", "",
-             f"{headline} (n = {o['n']}; scorer: {report['sentiment_scorer']})", "", "## By touchpoint", "",
+             f"{headline} (n = {o['n']}; scorer: {report['sentiment_scorer']})", "", *(brief or []),
+             "## By touchpoint", "",
              *_table(report["by_touchpoint"], TOUCHPOINT_COLUMNS), "", "## By tier", "",
              *_table(report["by_tier"], TIER_COLUMNS), "", "## Loyalty, all customers", "",
              *_block(report["loyalty"]), "", "## Service", "", *_block(report["service"], SERVICE_METRICS)]

@@ -7,20 +7,23 @@ No Streamlit: the CLI, a cron job and the app's download buttons all call it.
 from __future__ import annotations
 
 import math
-from datetime import date
+from datetime import date, datetime, time
+from functools import partial
 from typing import Any
 
 import pandas as pd
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection, Engine
 
 from analytics import loyalty as loyalty_kpis
 from analytics.loyalty import tier_kpis
-from analytics.metrics import headline, metrics_present
+from analytics.metrics import METRICS, Metric, headline, metrics_present
+from analytics.overview import Overview, overview, view_links
 from analytics.service import service_levels
 from analytics.survey import summarise
 from data_access import contracts, reads
 from data_access.filters import Filters
 from data_access.readers import ImportRejected
+from reports.links import report_params
 
 SURVEY_FIELDS = ["nps", "nps_margin", "nps_n", "low_n", "csat", "csat_n", "ces", "ces_n", "sentiment",
                  "sentiment_n", "negative_share", "responses"]
@@ -80,3 +83,20 @@ def build_report(engine: Engine, filters: Filters) -> dict:
         "loyalty": {field: _clean(everyone[field]) for field in OVERALL_LOYALTY},
         "service": {field: _clean(service[field]) for field in SERVICE_FIELDS},
     }
+
+
+def report_overview(conn: Connection, filters: Filters, compare: str,
+                    span: tuple[date, date]) -> tuple[Overview, Metric]:
+    """The Overview of a closed period and its headline metric, read as the page reads it; statements link to the
+    report's view (its dates, comparison and filters)."""
+    counts = partial(reads.survey.counts.on, conn)
+    present = metrics_present(summarise(counts(filters)).iloc[0])
+    metric = METRICS[headline(present)]
+    comparison = filters.compared_with(compare)
+    data_end = datetime.combine(span[1], time.max)
+    found = overview(counts, partial(reads.loyalty.by_tier.on, conn), filters,
+                     comparison if comparison.period[1] >= span[0] else None, metric, present,
+                     view_links(report_params(filters, compare)),
+                     partial(reads.service.service_levels.on, conn, by=None),
+                     partial(reads.loyalty.nps_group_outcomes.on, conn, data_end=data_end, by=("touchpoint",)))
+    return found, metric

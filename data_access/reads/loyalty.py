@@ -60,7 +60,7 @@ def _purchases_in(filters: Filters, name: str) -> sa.Subquery:
 
 @cached_read
 def by_tier(conn: Connection, filters: Filters) -> pd.DataFrame:
-    """Per tier: customers, buyers, orders, returns, sales, repeat and retained buyers, points (needs dates).
+    """Per tier: customers, buyers, orders, returns, sales, repeat, retained and redeeming buyers, points (needs dates).
 
     From the orders in sequence where they are stored and fit (no channel filter), else per customer inline.
     """
@@ -88,6 +88,7 @@ def per_customer_select(filters: Filters) -> sa.Select:
             count_if(current.c.orders >= 2).label("repeat_buyers"),
             count_if(bought_before).label("previous_buyers"),
             count_if(sa.and_(bought_before, bought_now)).label("retained"),
+            count_if(sa.and_(bought_now, current.c.redeemed > 0)).label("redeeming_buyers"),
             sa.func.coalesce(sa.func.sum(current.c.earned), 0).label("points_earned"),
             sa.func.coalesce(sa.func.sum(current.c.redeemed), 0).label("points_redeemed"),
             sa.func.coalesce(sa.func.sum(sa.case((current.c.redeemed == 0, current.c.earned))), 0)
@@ -109,8 +110,9 @@ def from_sequence_select(filters: Filters) -> sa.Select:
     """The same numbers as per_customer_select, as counts of orders that meet a condition, in one pass.
 
     A customer bought in the period once: count their first order in it (the order before is earlier). Twice:
-    their second. Retained: their first order in the period follows one in the previous period. Redeemed
-    nothing: the redeeming orders around the order fall outside the period.
+    their second. Retained: their first order in the period follows one in the previous period. Redeeming buyer:
+    on their first order in the period, a redeeming order up to it or the next one after it is in the period.
+    Redeemed nothing: the redeeming orders around the order fall outside the period.
     """
     o = order_sequence.c
     start, stop = closed_period_bounds(filters)
@@ -136,6 +138,8 @@ def from_sequence_select(filters: Filters) -> sa.Select:
         count_if(sa.and_(o.ordered_at < start, purchase, _before(o.previous_at, previous_start)))
         .label("previous_buyers"),
         current_count(purchase, o.previous_at >= previous_start, o.previous_at < start).label("retained"),
+        current_count(purchase, _before(o.previous_at, start),
+                      sa.or_(o.last_redeemed_at >= start, o.next_redeemed_at < stop)).label("redeeming_buyers"),
         current_sum(o.points_earned).label("points_earned"),
         current_sum(o.points_redeemed).label("points_redeemed"),
         current_sum(o.points_earned, _before(o.last_redeemed_at, start),
@@ -191,21 +195,28 @@ def tier_migration(conn: Connection, first: date, second: date, filters: Filters
     return frame(conn, statement)
 
 
+OUTCOME_GROUPS = ("tier", "touchpoint")  # what nps_group_outcomes may group by besides the NPS group (allow-list)
+
+
 @cached_read
 def nps_group_outcomes(conn: Connection, filters: Filters, data_end: datetime, horizon_days: int = FOLLOWUP_DAYS,
-                       by_tier: bool = True) -> pd.DataFrame:
-    """Per tier and NPS group: responses, spend in the days after, and responses followed by an order."""
+                       by: tuple[str, ...] = ("tier",)) -> pd.DataFrame:
+    """Per NPS group (and tier and/or touchpoint): responses, spend in the days after, responses followed by an
+    order. Only answers whose window has closed by data_end count, so a recent answer never reads as no spend."""
+    unknown = set(by) - set(OUTCOME_GROUPS)
+    if unknown:
+        raise ValueError(f"cannot group NPS outcomes by {', '.join(sorted(unknown))}")
     r = survey_responses.c
     followups = pre_aggregated(conn, response_followups, response_followups_select(horizon_days),
                                fits=horizon_days == FOLLOWUP_DAYS)
     f = followups.c
     group = sa.case(*((condition, name) for name, condition in nps_groups(r.nps).items())).label("nps_group")
-    keys = [tier_label(), group] if by_tier else [group]
-    source = survey_source(filters, ("tier",) if by_tier else ())
+    columns = {"tier": tier_label(), "touchpoint": r.touchpoint}
+    keys = [*(columns[name].label(name) for name in by), group]
     statement = (sa.select(*keys, sa.func.count().label("responses"),
                            sa.func.coalesce(sa.func.sum(f.spend_after), 0.0).label("spend"),
                            count_if(f.orders_after > 0).label("responses_followed_by_order"))
-                 .select_from(source.join(followups, f.response_id == r.response_id))
+                 .select_from(survey_source(filters, by).join(followups, f.response_id == r.response_id))
                  .where(r.nps.is_not(None), r.submitted_at <= data_end - timedelta(days=horizon_days),
                         *survey_where(filters))
                  .group_by(*keys).order_by(*keys))

@@ -36,7 +36,7 @@ def _open() -> sa.ColumnElement:
 def notes(conn: Connection, workshop_id: str | None = None, *, touchpoint: str | None = None,
           open_only: bool = False, archived: bool = False) -> pd.DataFrame:
     """Notes and actions, oldest first: of one workshop, or pinned to one touchpoint (or its stage) in any."""
-    conditions = [] if archived else [_n.archived.is_(False)]
+    conditions: list[sa.ColumnElement[bool]] = [] if archived else [_n.archived.is_(False)]
     if workshop_id:
         conditions.append(_n.workshop_id == workshop_id)
     if touchpoint:

@@ -7,12 +7,13 @@ from datetime import date, timedelta
 import pandas as pd
 import pytest
 
-from analytics.loyalty import tier_kpis
+from analytics.loyalty import spend_gap, tier_kpis
 from analytics.nps import difference, nps
 from analytics.survey import summarise
 from data_access import queries
 from data_access.contracts import TIERS
 from data_access.filters import Filters
+from reports.numbers import report_overview
 from sample_data import generate
 
 DATA_END = generate.DATA_END.to_pydatetime()
@@ -23,6 +24,12 @@ LAST_YEAR = Filters(date(2025, 11, 1), date(2026, 10, 31))
 def conn(demo_engine):
     with demo_engine.connect() as connection:
         yield connection
+
+
+def brief_texts(conn, filters: Filters) -> list[str]:
+    """The Overview's brief for a period against the one before, as the page and the reports build it."""
+    found, _ = report_overview(conn, filters, "previous", queries.data_date_range(conn))
+    return [statement.text for statement in found.brief.statements]
 
 
 def monthly(conn, touchpoint: str) -> pd.DataFrame:
@@ -44,6 +51,20 @@ def test_story_1_delivery_nps_collapses_during_the_carrier_change_then_recovers(
     assert months.loc["2025-09", "sentiment"] < 0 < normal.min() + 0.1
     after = months.loc["2025-11":"2026-01", "nps"]
     assert (after > normal.median() - 15).all()  # recovered once the carrier was replaced
+
+
+def test_story_1_the_brief_names_the_delivery_dip_and_what_its_detractors_spend(conn):
+    """August to October 2025 against the three months before: the fall is called, worth its spend clause."""
+    (delivery,) = [t for t in brief_texts(conn, Filters(date(2025, 8, 1), date(2025, 10, 31)))
+                   if t.startswith("Home delivery NPS fell")]
+    assert delivery.endswith("; detractors there spend 46% less in the next 90 days."), delivery
+
+
+def test_detractors_spend_less_than_promoters_after_answering_at_every_large_touchpoint(conn):
+    gaps = spend_gap(queries.nps_group_outcomes(conn, LAST_YEAR, DATA_END, by=("touchpoint",)), "touchpoint")
+    known = gaps.loc[~gaps["low_n"]].set_index("touchpoint")
+    assert len(known) >= 10 and (known["gap_share"] > 20).all(), known["gap_share"].to_dict()
+    assert (known["promoter_spend"] > known["detractor_spend"]).all()
 
 
 def test_story_1_delivery_comments_turn_negative_only_in_those_weeks(conn):
@@ -93,6 +114,14 @@ def test_story_4_points_change_cuts_redemption_and_sours_loyalty_comments(conn):
     assert difference(nps_before, nps_after).delta > 30 and difference(nps_before, nps_after).significant
     assert counts_before.sentiment_sum / counts_before.sentiment_n > 0.1
     assert counts_after.sentiment_sum / counts_after.sentiment_n < 0
+
+
+def test_story_4_the_brief_names_the_fall_in_redemption_after_the_points_change(conn):
+    """March to May 2026 against December to February: fewer buyers redeem, ranked first; a quiet quarter after
+    the change (Q3 against Q2 2026) calls no redemption change."""
+    texts = brief_texts(conn, Filters(generate.POINTS_CHANGE.date(), date(2026, 5, 31)))
+    assert texts[0].startswith("Share of buyers who redeemed points fell from 24.8% to 10.9%"), texts
+    assert not any("redeemed points" in t for t in brief_texts(conn, Filters(date(2026, 7, 1), date(2026, 9, 30))))
 
 
 def test_story_5_app_checkout_redesign_lifts_its_nps(conn):

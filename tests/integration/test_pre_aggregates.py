@@ -41,7 +41,7 @@ def assert_current(engine: sa.Engine) -> None:
 
 def spend_after_answers(engine: sa.Engine) -> float:
     with engine.connect() as conn:
-        return reads.loyalty.nps_group_outcomes.on(conn, Filters(), DATA_END, by_tier=False)["spend"].sum()
+        return reads.loyalty.nps_group_outcomes.on(conn, Filters(), DATA_END, by=())["spend"].sum()
 
 
 def load(engine: sa.Engine, names=tuple(DATA)) -> None:

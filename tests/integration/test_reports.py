@@ -17,22 +17,29 @@ from data_access.db import open_database
 from data_access.filters import Filters
 from data_access.loaders import import_dataset
 from reports.html import render_html
+from reports.links import APP_URL, LINK_HINT, page_path, report_params, statement_url
 
 HOSTILE = '<script>alert("x")</script> Delivery'
 
 
 class Page(HTMLParser):
-    """What a browser would fetch or run: resource URLs, inline scripts, and the text it shows."""
+    """What a browser would fetch or run (resource URLs, inline scripts), the text it shows, and the links a reader
+    may follow (an <a href> is fetched only on a click, so it is not a resource)."""
 
     def __init__(self) -> None:
         super().__init__()
         self.resources: list[str] = []
+        self.links: list[str] = []
         self.scripts = 0
         self.text: list[str] = []
         self._in_script = False
 
     def handle_starttag(self, tag, attrs):
-        self.resources += [value for name, value in attrs if name in ("src", "href") and value]
+        urls = [value for name, value in attrs if name in ("src", "href") and value]
+        if tag == "a":
+            self.links += urls
+        else:
+            self.resources += urls
         if tag == "script":
             self.scripts += 1
             self._in_script = True
@@ -62,7 +69,9 @@ def demo(demo_duckdb_path):
 @pytest.fixture(scope="module")
 def year(demo):
     filters = Filters(date(2025, 11, 1), date(2026, 10, 31))
-    return filters, render_html(demo, filters)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.delenv(APP_URL, raising=False)
+        return filters, render_html(demo, filters)
 
 
 def test_the_html_report_holds_the_json_reports_numbers(demo, year, capsys):
@@ -83,7 +92,7 @@ def test_the_html_report_holds_the_json_reports_numbers(demo, year, capsys):
 def test_it_opens_offline_with_plotly_embedded_once(year):
     _, html = year
     page = parsed(html)
-    assert page.resources == []  # no src or href at all: nothing to fetch
+    assert page.resources == [] and page.links == []  # no src or href at all: nothing to fetch
     assert not re.search(r"url\(\s*['\"]?https?:", html.split("<script>", 1)[0])  # nor in the stylesheet
     assert html.count("plotly.js v") == 1  # the bundle's banner: embedded once, not per figure
     assert page.scripts == 1 + html.count("Plotly.newPlot(")  # the bundle, then one small script per figure
@@ -147,3 +156,69 @@ def test_sections_choose_what_the_report_holds(demo):
     filters = reports.period_filters(demo, Filters(), "last-quarter")
     short = render_html(demo, filters, sections=("brief", "kpis"))
     assert "Key figures" in short and "The journey" not in short and "Plotly.newPlot(" not in short
+
+
+DIP = Filters(date(2025, 8, 1), date(2025, 10, 31))  # the delivery dip against May to July
+DIP_VIEW = "period=custom&from=2025-08-01&to=2025-10-31"
+
+
+@pytest.mark.parametrize(("script", "path"), [
+    ("app.py", "/"), ("pages/1_Journey_map.py", "/Journey_map"), ("pages/2_Touchpoints.py", "/Touchpoints"),
+    ("pages/12_A b-c.py", "/A_b-c")])
+def test_page_paths_are_streamlits(script, path):
+    assert page_path(script) == path
+
+
+def test_statement_urls_quote_every_parameter():
+    link = {"page": "app.py", "params": {"period": "custom", "from": "2025-08-01", "tier": ["Gold", "No tier"],
+                                         "region": ["<North & South>"]}}
+    assert statement_url("https://cx.example.com", link) == (
+        "https://cx.example.com/?period=custom&from=2025-08-01&tier=Gold&tier=No+tier&region=%3CNorth+%26+South%3E")
+    assert statement_url("https://cx.example.com/app", {"page": "pages/3_Loyalty.py", "params": {}}) == \
+        "https://cx.example.com/app/Loyalty"
+
+
+def test_report_params_are_the_reports_dates_comparison_and_filters():
+    assert report_params(DIP, "previous") == {"period": "custom", "from": "2025-08-01", "to": "2025-10-31"}
+    narrow = Filters(DIP.start, DIP.end, tiers=("Gold",), channels=("web", "app"))
+    assert report_params(narrow, "last-year") == {"period": "custom", "from": "2025-08-01", "to": "2025-10-31",
+                                                  "compare": "last-year", "tier": ["Gold"], "channel": ["web", "app"]}
+
+
+def test_with_cx_app_url_each_statement_links_to_its_view(demo, monkeypatch):
+    monkeypatch.setenv(APP_URL, "https://cx.example.com/")
+    html = render_html(demo, DIP, sections=("brief",))
+    page = parsed(html)
+    assert page.resources == []  # links are followed on a click, never fetched
+    assert f"https://cx.example.com/Touchpoints?{DIP_VIEW}" in page.links  # Home delivery's fall
+    assert f"https://cx.example.com/Journey_map?{DIP_VIEW}" in page.links  # the NPS card's fall
+    assert len(page.links) == html.count("<li class=\"worse\">") + html.count("<li class=\"better\">")
+    assert f"{DIP_VIEW.replace('&', '&amp;')}" in html  # escaped in the attribute
+    assert LINK_HINT not in " ".join(page.text)
+
+
+@pytest.mark.parametrize("value", [None, "javascript:alert(1)"])
+def test_without_an_http_address_statements_are_plain_text_and_say_how_to_link_them(demo, monkeypatch, value):
+    if value is None:
+        monkeypatch.delenv(APP_URL, raising=False)
+    else:
+        monkeypatch.setenv(APP_URL, value)
+    page = parsed(render_html(demo, DIP, sections=("brief",)))
+    assert page.links == [] and LINK_HINT in page.text
+    assert any(line.startswith("Home delivery NPS fell") for line in page.text)
+
+
+def test_the_markdown_report_has_the_brief_linked_when_cx_app_url_is_set(demo, monkeypatch, capsys):
+    arguments = ["report", "--from", "2025-08-01", "--to", "2025-10-31", "--format", "markdown",
+                 "--database-url", str(demo.url)]
+    monkeypatch.setenv(APP_URL, "https://cx.example.com")
+    assert cli.main(arguments) == 0
+    linked = capsys.readouterr().out
+    assert "## What changed" in linked and "Benjamini-Hochberg" in linked and LINK_HINT not in linked
+    assert re.search(r"^- \[Home delivery NPS fell from \+26 to −17 .*; detractors there spend 46% less in the next "
+                     rf"90 days\.\]\(https://cx\.example\.com/Touchpoints\?{DIP_VIEW}\)$", linked, re.M), linked
+    monkeypatch.delenv(APP_URL)
+    assert cli.main(arguments) == 0
+    plain = capsys.readouterr().out
+    assert re.search(r"^- Home delivery NPS fell .* 90 days\.$", plain, re.M) and LINK_HINT in plain
+    assert plain.index("## What changed") < plain.index("## By touchpoint")

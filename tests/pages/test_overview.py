@@ -117,9 +117,16 @@ def test_the_brief_names_the_planted_stories_and_stays_quiet_on_noise(app_on, de
     assert any("No change beyond noise" in c.value for c in quiet.caption)
 
 
-def test_the_delivery_dip_is_named_in_its_quarter(app_on, demo_url):
+def test_the_delivery_dip_is_named_in_its_quarter_with_what_its_detractors_spend(app_on, demo_url):
     at = app_on(demo_url, period="custom", **{"from": "2025-08-01", "to": "2025-10-31"})
-    assert any(line.startswith(":red[:material/trending_down:] Home delivery NPS fell") for line in brief_lines(at)), \
+    assert any(line.startswith(":red[:material/trending_down:] Home delivery NPS fell")
+               and line.endswith("— 651 answers; detractors there spend 46% less in the next 90 days.")
+               for line in brief_lines(at)), brief_lines(at)
+
+
+def test_the_points_change_is_named_as_fewer_buyers_redeeming(app_on, demo_url):
+    at = app_on(demo_url, period="custom", **{"from": "2026-03-01", "to": "2026-05-31"})
+    assert brief_lines(at)[0].startswith(":red[:material/trending_down:] Share of buyers who redeemed points fell"), \
         brief_lines(at)
 
 

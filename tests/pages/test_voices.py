@@ -18,6 +18,8 @@ from data_access.reads import comments
 
 LAST_12_MONTHS = Filters(date(2025, 11, 1), date(2026, 10, 31))
 MARKUP = "<b>bold</b> **x** <script>alert('x')</script> [link](http://example.com) # heading"
+CONTACT = "The courier was late again. Call me on 07700 900123 or mail jane.doe@example.com"
+MASKED = "The courier was late again. Call me on [phone] or mail [e-mail]"
 
 
 @pytest.fixture
@@ -104,15 +106,20 @@ def test_no_match_says_what_to_do(voices_on, demo_url):
     assert "No comments match" in at.info[0].value and "Clear the search" in at.info[0].value
 
 
-def test_markup_in_a_comment_is_shown_as_its_characters(voices_on, demo_duckdb_path, tmp_path):
+def with_comment(demo_duckdb_path, tmp_path, comment: str) -> str:
+    """A copy of the demo with one more detractor's comment, the newest of all; its URL."""
     database = tmp_path / "cx.duckdb"
     shutil.copy(demo_duckdb_path, database)
     engine = open_database(f"duckdb:///{database}")
     import_dataset(engine, "survey", pd.DataFrame({
-        "response_id": ["R9999999"], "customer_id": ["C000001"], "submitted_at": ["2026-10-30 12:00:00"],
-        "touchpoint": ["Home delivery"], "channel": ["web"], "nps": [2], "comment": [MARKUP]}), name="markup")
+        "response_id": ["R9999999"], "customer_id": ["C000001"], "submitted_at": ["2026-10-31 23:59:00"],
+        "touchpoint": ["Home delivery"], "channel": ["web"], "nps": [2], "comment": [comment]}), name="comment")
     engine.dispose()
-    at = voices_on(f"duckdb:///{database}")
+    return f"duckdb:///{database}"
+
+
+def test_markup_in_a_comment_is_shown_as_its_characters(voices_on, demo_duckdb_path, tmp_path):
+    at = voices_on(with_comment(demo_duckdb_path, tmp_path, MARKUP))
     at.text_input(key="voices_search").input("<script>").run()
     assert not at.exception
     assert rows(at)["comment"].tolist() == [MARKUP]
@@ -122,6 +129,29 @@ def test_markup_in_a_comment_is_shown_as_its_characters(voices_on, demo_duckdb_p
     assert shown["comment"].tolist() == [MARKUP]  # what the browser is given to draw: the characters as typed
     rendered = [e.value for e in (*at.markdown, *at.caption, *at.text, *at.info)]
     assert not any("bold" in value or "alert(" in value for value in rendered)  # never through markdown or html
+
+
+def theme_examples(at: AppTest) -> list[str]:
+    """Every example comment in the theme panels."""
+    return [c for d in at.dataframe if list(d.value.columns) == ["submitted_at", "nps", "sentiment", "comment"]
+            for c in d.value["comment"]]
+
+
+def test_contact_details_are_masked_until_the_switch_shows_them(voices_on, demo_duckdb_path, tmp_path):
+    at = voices_on(with_comment(demo_duckdb_path, tmp_path, CONTACT))
+    switch = at.toggle(key="voices_unmask")
+    assert not switch.value and "hidden by default" in switch.proto.help
+    assert MASKED in theme_examples(at)  # the newest comment of the "late" theme
+    cells = [str(v) for d in at.dataframe for v in d.value.to_numpy().ravel()]
+    assert not any("jane.doe@" in v or "900123" in v for v in cells)
+    at.toggle(key="voices_unmask").set_value(True).run()
+    assert not at.exception
+    assert CONTACT in theme_examples(at)
+    at.text_input(key="voices_search").input("jane.doe@").run()  # the search reads the text as written
+    assert not at.exception
+    assert rows(at)["comment"].tolist() == [CONTACT]
+    at.toggle(key="voices_unmask").set_value(False).run()
+    assert rows(at)["comment"].tolist() == [MASKED]
 
 
 def test_the_points_change_shows_in_loyalty_rewards_negative_terms(voices_on, demo_url):

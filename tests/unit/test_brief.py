@@ -26,7 +26,8 @@ def with_p(p: float, sign: int = 1, margin: float = 9.0):
 
 def comparison(subject="Home delivery", metric="nps", now=2.0, before=31.0, change=None, n=612, low_n=False):
     change = change or z_test(now - before, 9 / Z95, low_n)
-    return Comparison(subject, metric, now, before, change, n, {"page": "Touchpoints", "touchpoint": subject}, low_n)
+    return Comparison(subject, METRICS[metric], now, before, change, n, {"page": "Touchpoints", "touchpoint": subject},
+                      low_n)
 
 
 def noise(count=20):
@@ -125,7 +126,7 @@ def test_ties_are_ordered_by_subject_then_metric():
     cases = [comparison("Store"), comparison("App", "nps"), comparison("App", "csat")]
     for order in (cases, cases[::-1], [cases[1], cases[2], cases[0]]):
         result = brief(order)
-        assert [(s.comparison.subject, s.comparison.metric) for s in result.statements] == [
+        assert [(s.comparison.subject, s.comparison.metric.key) for s in result.statements] == [
             ("App", "csat"), ("App", "nps"), ("Store", "nps")]
 
 
@@ -157,7 +158,7 @@ def test_from_kpis_skips_complete_counts_and_words_the_whole_business():
             KpiValue(METRICS["csat"], 90.0, 40.0, z_test(50.0, 20 / Z95, True), 12, 9.0)]  # refused: small sample
     link = {"page": "Overview"}
     comparisons = from_kpis(kpis, link)
-    assert [c.metric for c in comparisons] == ["nps", "ces", "csat"]
+    assert [c.metric.key for c in comparisons] == ["nps", "ces", "csat"]
     assert [c.low_n for c in comparisons] == [False, False, True]
     result = brief(comparisons)
     assert result.lines == ["NPS rose from +20 to +27 (+7 ± 3 pts) — 10,512 answers.",
@@ -175,7 +176,7 @@ def test_from_changes_recomputes_the_tests_p_value():
     now = counts([("A", 60, 20, 20), ("B", 30, 30, 40), ("C", 5, 0, 0)])
     before = counts([("A", 20, 30, 50), ("B", 30, 30, 40), ("C", 9, 9, 9)])
     frame = changes(now, before, "touchpoint")
-    found = from_changes(frame, "touchpoint", "nps", lambda tp: {"page": "Touchpoints", "touchpoint": tp})
+    found = from_changes(frame, "touchpoint", METRICS["nps"], lambda tp: {"page": "Touchpoints", "touchpoint": tp})
     expected = difference(nps(60, 20, 20), nps(20, 30, 50))
     a = found[0]
     assert (a.subject, a.n, a.low_n) == ("A", 100, False)
@@ -204,8 +205,42 @@ def test_service_speed_is_worded_in_tickets_and_points_and_a_rise_is_worse():
     before = pd.Series({"slow": 40, "resolved": 400, "slow_share": 10.0})
     change = METRICS["slow_share"].test(now, before)
     assert change.significant  # 15% vs 10% of 400: z ≈ 2.14
-    found = brief([Comparison("", "slow_share", 15.0, 10.0, change, 400)])
+    found = brief([Comparison("", METRICS["slow_share"], 15.0, 10.0, change, 400)])
     (statement,) = found.statements
     assert statement.text == (f"Share of tickets resolved in over 72 h rose from 10.0% to 15.0% "
                               f"(+5.0 ± {change.margin:.1f} pts) — 400 tickets.")
+    assert statement.direction == "worse"
+
+
+@pytest.mark.parametrize(("gap", "clause"), [
+    (46.2, "; detractors there spend 46% less in the next 90 days."),
+    (-20.0, "; detractors there spend 20% more in the next 90 days."),
+    (0.3, "; detractors there spend about as much as promoters in the next 90 days."),
+    (None, "."),  # unknown or a small group on either side: no clause
+])
+def test_the_spend_gap_says_what_the_change_is_worth(gap, clause):
+    case = Comparison("Home delivery", METRICS["nps"], 2.0, 31.0, z_test(-29.0, 9 / Z95, False), 612, spend_gap=gap)
+    (statement,) = brief([case]).statements
+    assert statement.text == "Home delivery NPS fell from +31 to +2 (−29 ± 9 pts) — 612 answers" + clause
+
+
+def test_from_changes_carries_a_spend_gap_column_where_known():
+    now = counts([("A", 60, 20, 20), ("B", 30, 30, 40)])
+    before = counts([("A", 20, 30, 50), ("B", 60, 20, 20)])
+    frame = changes(now, before, "touchpoint").assign(spend_gap=[46.0, float("nan")])
+    found = from_changes(frame, "touchpoint", METRICS["nps"], lambda _: {})
+    assert [c.spend_gap for c in found] == [46.0, None]
+    assert [c.spend_gap for c in from_changes(frame.drop(columns="spend_gap"), "touchpoint", METRICS["nps"],
+                                              lambda _: {})] == [None, None]
+
+
+def test_a_fall_in_redemption_is_worded_in_customers_and_is_worse():
+    from analytics.loyalty import REDEEMING_SHARE
+
+    now = pd.Series({"redeeming_buyers": 120, "active_customers": 1000, "redeeming_share": 12.0})
+    before = pd.Series({"redeeming_buyers": 300, "active_customers": 1000, "redeeming_share": 30.0})
+    change = REDEEMING_SHARE.test(now, before)
+    (statement,) = brief([Comparison("", REDEEMING_SHARE, 12.0, 30.0, change, 1000)]).statements
+    assert statement.text == ("Share of buyers who redeemed points fell from 30.0% to 12.0% (−18.0 ± 3.5 pts) — "
+                              "1,000 customers.")
     assert statement.direction == "worse"
