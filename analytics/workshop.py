@@ -108,7 +108,7 @@ def markdown_text(text: object) -> str:
     return _MARKDOWN.sub(r"\\\1", " ".join(str(text or "").split()))
 
 
-def _filled(record: Mapping[str, Any]) -> dict[str, Any]:
+def filled(record: Mapping[str, Any]) -> dict[str, Any]:
     """A record from a frame with its missing values (NaN, NaT) as None, so `or` and `if` read them as empty."""
     return {key: None if not isinstance(value, (list, tuple)) and pd.isna(value) else value
             for key, value in record.items()}
@@ -121,7 +121,7 @@ def _when(value: Any) -> str:
 def minutes(workshop: Mapping[str, Any], notes: Iterable[Mapping[str, Any]], votes: Iterable[Mapping[str, Any]],
             steps: Iterable[Mapping[str, Any]] = (), participants: Iterable[str] = ()) -> str:
     """The workshop's minutes in Markdown: what a team takes away and pastes into its own tools."""
-    notes = [_filled(note) for note in notes]
+    notes = [filled(note) for note in notes]
     lines = [f"# {markdown_text(workshop['name'])}", "",
              f"- Date: {_when(workshop['held_on'])}",
              f"- Facilitator: {markdown_text(workshop['facilitator'])}"]
@@ -156,7 +156,7 @@ def actions_table(actions: Iterable[Mapping[str, Any]]) -> list[str]:
     return ["| Action | Touchpoint | Owner | Due | Status | Expected effect |", "|---|---|---|---|---|---|",
             *(f"| {cell(a.get('text'))} | {cell(a.get('touchpoint') or a.get('stage'))} | {cell(a.get('owner'))} | "
               f"{_when(a.get('due_on'))} | {cell(a.get('status'))} | {cell(a.get('expected_effect'))} |"
-              for a in map(_filled, actions))]
+              for a in map(filled, actions))]
 
 
 def _where(note: Mapping[str, Any]) -> str:

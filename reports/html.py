@@ -23,17 +23,20 @@ from analytics.journey import JOURNEY_METRICS, journey_grid
 from analytics.kpis import KPIS, KpiValue
 from analytics.survey import summarise
 from analytics.terms import terms_by_band
+from analytics.workshop import action_order, filled, is_overdue
 from components import charts
 from components.comment_charts import term_bars
 from components.overview_charts import MOVERS_NOTE, overview_charts
 from data_access import reads
 from data_access.filters import COMPARISONS, Filters
 from data_access.reads.comments import SAMPLE_PER_BAND
+from data_access.settings import read_only
 from reports.links import app_url, brief_lines, link_hint
 from reports.markdown import TIER_COLUMNS, TOUCHPOINT_COLUMNS, _fmt, _header
 from reports.numbers import build_report, report_overview
 
-SECTIONS = ("brief", "kpis", "trend", "journey", "touchpoints", "comments", "tiers", "service")
+SECTIONS = ("brief", "kpis", "trend", "journey", "touchpoints", "comments", "tiers", "service", "actions")
+ACTION_HEADINGS = ["Action", "Touchpoint", "Owner", "Due", "Status", "Expected effect", "Workshop"]
 TERMS_NOTE = ("Terms are words and two-word phrases; score: weighted log-odds ratio with an informative Dirichlet "
               "prior (Monroe, Colaresi & Quinn 2008), as a z-score; |z| under 1.96 is left out. Up to {n:,} most "
               "recent comments per side.")
@@ -86,6 +89,22 @@ def _comments(touchpoint: str | None, terms: pd.DataFrame | None, filters: Filte
                                                     + TERMS_NOTE.format(n=SAMPLE_PER_BAND)])
 
 
+def _actions(actions: pd.DataFrame | None, today: date) -> Section:
+    """The workshops' open actions, overdue first: what was promised and by whom (issue 14's take-away)."""
+    title = "Open actions from workshops"
+    if actions is None:
+        return Section(title, notes=["Read-only mode: workshops are kept only in the app's own database."])
+    if actions.empty:
+        return Section(title, notes=["No open actions. Workshops on the Workshop page give each fix an owner and a "
+                                     "due date; open ones are listed here."])
+    rows = [[str(a["text"]), str(a["touchpoint"] or a["stage"] or ""), str(a["owner"] or ""),
+             (f"{a['due_on']:%d %b %Y}" + (" (overdue)" if is_overdue(a["status"], a["due_on"], today) else ""))
+             if a["due_on"] else "no date", str(a["status"]), str(a["expected_effect"] or ""), str(a["workshop"])]
+            for a in action_order([filled(a) for a in actions.to_dict("records")], today)]
+    return Section(title, tables=[Table(ACTION_HEADINGS, rows, text_columns=len(ACTION_HEADINGS))],
+                   notes=[f"Open or in progress on {today:%d %b %Y}; overdue first, then by owner."])
+
+
 def render_html(engine: Engine, filters: Filters, compare: str = "previous", sections: tuple[str, ...] = SECTIONS,
                 title: str = "CX report") -> str:
     """The report of one period (open ends filled from the data) against its comparison period."""
@@ -105,6 +124,7 @@ def render_html(engine: Engine, filters: Filters, compare: str = "previous", sec
         negative = negative[negative["negative"] > 0]
         worst = str(negative["touchpoint"].iloc[0]) if not negative.empty else None
         terms = terms_by_band(reads.comments.sample.on(conn, filters, worst)) if worst else None
+        actions = None if read_only() else reads.workshop.actions.on(conn)
     figures = overview_charts(found, trend, metric, filters.period, filters.describe(),
                               history.describe(), COMPARISONS[compare])
     _, label, number_format = JOURNEY_METRICS[metric.key]
@@ -122,6 +142,7 @@ def render_html(engine: Engine, filters: Filters, compare: str = "previous", sec
         "service": Section("Service", tables=[Table(["Measure", "Value"], [[_header(k, {"csat": "ticket_csat"}),
                                                                           _fmt(v, k, {"csat": "ticket_csat"})]
                                                                          for k, v in numbers["service"].items()])]),
+        "actions": _actions(actions, date.today()),
     }
     base = app_url()
     return TEMPLATES.get_template("report.html.j2").render(

@@ -222,3 +222,22 @@ def test_the_markdown_report_has_the_brief_linked_when_cx_app_url_is_set(demo, m
     plain = capsys.readouterr().out
     assert re.search(r"^- Home delivery NPS fell .* 90 days\.$", plain, re.M) and LINK_HINT in plain
     assert plain.index("## What changed") < plain.index("## By touchpoint")
+
+
+def test_the_report_lists_open_actions_overdue_first_and_escaped(demo_copy):
+    from analytics.workshop import ActionFields
+    from data_access import workshop_store
+
+    engine = open_database(f"duckdb:///{demo_copy}")
+    workshop = workshop_store.create_workshop(engine, name="Review", held_on=date(2026, 11, 1), facilitator="Ana",
+                                              by="Ana")
+    for text, owner, due in (("Later one", "Ben", date(2099, 1, 1)), ("<script>alert(1)</script>", "Chris",
+                                                                     date(2020, 1, 1))):
+        workshop_store.add_note(engine, workshop, kind="action", text=text, by="Ana", touchpoint="Home delivery",
+                                action=ActionFields(owner, due))
+    html = render_html(engine, DIP, sections=("actions",))
+    engine.dispose()
+    section = html[html.index("Open actions from workshops"):]
+    assert "<script>alert(1)" not in html and "&lt;script&gt;alert(1)&lt;/script&gt;" in section
+    assert section.index("alert(1)") < section.index("Later one")  # overdue first
+    assert "01 Jan 2020 (overdue)" in section and "01 Jan 2099" in section
