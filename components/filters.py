@@ -14,6 +14,7 @@ from datetime import date
 import streamlit as st
 
 from analytics.periods import preset_dates
+from components.editor_state import plain
 from data_access.contracts import TIERS
 from data_access.filters import COMPARISONS, NO_TIER, Filters
 
@@ -171,7 +172,7 @@ def sidebar_filters(span: tuple[date, date], options: Mapping[str, Sequence[str]
     channels = sidebar.multiselect("Channel", options.get("channels", ()), key=KEYS["channels"],
                                    persist_state="session", placeholder="All channels")
     for notice in st.session_state.get("filter_notices", ()):
-        sidebar.warning(notice, icon=":material/link_off:")
+        sidebar.warning(plain(notice), icon=":material/link_off:")  # values from a URL: shown as text
     view = View(preset, start, end, compare or DEFAULT_COMPARISON, tuple(tiers), tuple(segments), tuple(regions),
                 tuple(channels))
     wanted = {**view_to_params(view), **{k: st.query_params.get_all(k) for k in KEPT_PARAMS if k in st.query_params}}

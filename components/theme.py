@@ -35,10 +35,15 @@ pio.templates["cx"] = go.layout.Template(pio.templates["plotly_white"]).update(l
 pio.templates.default = "cx"
 
 
+def as_text(value: str) -> str:
+    """Names from data (touchpoints, segments, regions) inside plotly's HTML-like titles: no tags, so no links."""
+    return value.replace("<", "&lt;").replace(">", "&gt;")
+
+
 def style(fig: go.Figure, title: str, subtitle: str | None = None, height: int = 420) -> go.Figure:
     """The house look: a title that names the finding's subject, the filter in force under it."""
-    text = f"<b>{title}</b>" + (f"<br><span style='font-size:13px;color:#5F6B7A'>{subtitle}</span>"
-                                if subtitle else "")
+    text = f"<b>{as_text(title)}</b>" + (f"<br><span style='font-size:13px;color:#5F6B7A'>{as_text(subtitle)}</span>"
+                                         if subtitle else "")
     return fig.update_layout(title=dict(text=text, x=0, xanchor="left", font=dict(size=19)), height=height,
                              margin=dict(l=10, r=20, t=80 if subtitle else 60, b=40))
 

@@ -121,3 +121,4 @@ def test_minutes_hold_the_session_and_show_text_as_typed():
 
 def test_markdown_text_neutralises_links_and_images():
     assert markdown_text("![i](http://x/) [a](http://y)") == "\\!\\[i\\](http://x/) \\[a\\](http://y)"
+
