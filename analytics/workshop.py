@@ -108,9 +108,9 @@ def markdown_text(text: object) -> str:
     return _MARKDOWN.sub(r"\\\1", " ".join(str(text or "").split()))
 
 
-def filled(record: Mapping[str, Any]) -> dict[str, Any]:
+def filled(record: Mapping[Any, Any]) -> dict[str, Any]:
     """A record from a frame with its missing values (NaN, NaT) as None, so `or` and `if` read them as empty."""
-    return {key: None if not isinstance(value, (list, tuple)) and pd.isna(value) else value
+    return {str(key): None if not isinstance(value, (list, tuple)) and pd.isna(value) else value
             for key, value in record.items()}
 
 

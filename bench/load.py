@@ -17,6 +17,7 @@ from bench.common import timed
 from data_access import loaders
 from data_access.db import create_engine, open_database
 from data_access.schema import metadata
+from data_access.settings import masked
 
 LOAD_ORDER = ("touchpoints", "customers", "tier_history", "survey", "service", "purchases")
 
@@ -77,7 +78,7 @@ def build(url: str, scale: str, seed: int = 42, scorer: str = DEFAULT_SCORER) ->
     engine.dispose()
     total = sum(d["seconds"] for d in datasets)
     rows = sum(d["rows"] for d in datasets)
-    return {"url": make_url(url).render_as_string(hide_password=True), "scale": scale, "scorer": scorer,
+    return {"url": masked(url), "scale": scale, "scorer": scorer,
             "generate_seconds": generate_seconds, "migrate_seconds": migrate_seconds, "datasets": datasets,
             "total_seconds": total, "total_rows": rows, "rows_per_second": rows / total if total else None}
 

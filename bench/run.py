@@ -22,6 +22,7 @@ from analytics.sentiment import DEFAULT_SCORER
 from bench import report, sentiment
 from bench import reports as bench_reports
 from bench.common import DATA_DIR, RESULTS_DIR, duckdb_url, machine, median, run_child
+from data_access.settings import masked
 
 KPI_SETS = ("overview", "loyalty")
 
@@ -88,7 +89,7 @@ def store(url: str, scale: str, skip_load: bool, repeat: int, log) -> dict:
     if skip_load and _holds_data(url):
         result["load"] = None
     else:
-        log(f"loading scale {scale} into {make_url(url).render_as_string(hide_password=True)}…")
+        log(f"loading scale {scale} into {masked(url)}…")
         result["load"] = run_child("bench.load", "--url", url, "--scale", scale)
     log("pages: cold and warm, then their queries against the raw driver…")
     result["pages"] = run_child("bench.pages", "--url", url, "--repeat", str(repeat))

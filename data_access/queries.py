@@ -39,13 +39,12 @@ tickets_by_month = service.tickets_by_month.on
 ticket_service_levels = service.service_levels.on
 backlog_by_month = service.backlog_by_month.on
 ticket_outcomes = service.ticket_outcomes.on
-journey_paths = journey.paths.on
 journey_stages = journey.stages.on
 
 __all__ = [
     "LEFT_JOURNEY", "NPS_COUNTS", "PRE_AGGREGATES", "SURVEY_GROUPS", "TICKET_GROUPS", "backlog_by_month",
     "data_checks", "data_date_range",
-    "data_health", "data_version", "filter_options", "is_purchase", "is_return", "journey_paths",
+    "data_health", "data_version", "filter_options", "is_purchase", "is_return",
     "journey_runs_select", "journey_stages", "last_import", "loyalty_by_tier", "nps_group_outcomes", "nps_groups",
     "order_days_select", "order_sequence_select", "points_by_month", "response_followups_select",
     "sentiment_scorers", "survey_counts", "survey_days_select", "ticket_followups_select", "ticket_outcomes",

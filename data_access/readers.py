@@ -6,7 +6,9 @@ import codecs
 import csv
 import io
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
+from itertools import chain
 from pathlib import Path
 from typing import BinaryIO
 
@@ -14,7 +16,11 @@ import pandas as pd
 
 DELIMITERS = ",;\t|"
 ENCODINGS = ("utf-8-sig", "cp1252", "latin-1")  # latin-1 decodes any byte, so it is the last resort
+BOMS = ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),  # before UTF-16's: FF FE starts both
+        (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
 SNIFF_BYTES = 1024 * 1024  # judged for the encoding (linear)
+NUL_SNIFF_BYTES = 4096  # judged for UTF-16 without a BOM
+DECODE_BLOCK = 1024 * 1024  # read at a time when looking for the first undecodable byte
 GUESS_CHARS, GUESS_LINES = 64 * 1024, 50  # judged for the delimiter and the header
 ROW_COLUMN = "_row"  # each row's number in the file, header = row 1
 HEADERLESS = "headerless"  # frame.attrs key: the file had no header row, columns are named by position
@@ -24,6 +30,7 @@ class ImportRejected(Exception):
     """The whole file was refused; nothing was stored. The message says what is wrong and where."""
 
     def __init__(self, source: str, message: str):
+        message = message.replace("\x00", "\\x00")  # a misread file's NUL bytes are shown, never sent to a screen
         super().__init__(f"{source}: {message}")
         self.source = source
         self.reason = message
@@ -43,18 +50,43 @@ def source_name(source: Source, name: str | None = None) -> str:
     return getattr(source, "name", "upload")
 
 
-def _sample(source: str | Path | BinaryIO) -> bytes:
+@contextmanager
+def _binary(source: str | Path | BinaryIO) -> Iterator[BinaryIO]:
+    """The source's bytes from the start; an upload stays open, back at its start, for the reader that follows."""
     if isinstance(source, (str, Path)):
         with Path(source).open("rb") as handle:
-            return handle.read(SNIFF_BYTES)
-    source.seek(0)
-    sample = source.read(SNIFF_BYTES)
-    source.seek(0)
-    return sample
+            yield handle
+    else:
+        source.seek(0)
+        try:
+            yield source
+        finally:
+            source.seek(0)
+
+
+def _sample(source: str | Path | BinaryIO) -> bytes:
+    with _binary(source) as handle:
+        return handle.read(SNIFF_BYTES)
+
+
+def _utf16_without_bom(sample: bytes) -> str | None:
+    """UTF-16 saved without a BOM: in Latin text every other byte is NUL (the odd ones little-endian)."""
+    head = sample[:NUL_SNIFF_BYTES]
+    even, odd = head[0::2].count(0), head[1::2].count(0)
+    half = len(head) // 4  # half of the bytes at one parity
+    if odd > half and even * 8 < odd:
+        return "utf-16-le"
+    if even > half and odd * 8 < even:
+        return "utf-16-be"
+    return None
 
 
 def _encoding(sample: bytes) -> str:
-    """The first encoding that reads the sample (a character cut at the sample's end does not count)."""
+    """The encoding a BOM or NUL bytes say, else the first that reads the sample (a character cut at the sample's
+    end does not count)."""
+    marked = next((encoding for bom, encoding in BOMS if sample.startswith(bom)), None) or _utf16_without_bom(sample)
+    if marked:
+        return marked
     for encoding in ENCODINGS:
         try:
             codecs.getincrementaldecoder(encoding)().decode(sample, final=False)
@@ -125,7 +157,8 @@ def csv_layout(sample: bytes) -> CsvLayout:
 def read_csv_chunks(source: str | Path | BinaryIO, name: str, chunk_rows: int) -> Iterator[pd.DataFrame]:
     """A CSV in chunks of chunk_rows (so a large file never sits in memory whole), every cell as text.
 
-    Any of , ; tab | as delimiter; UTF-8 with or without BOM, Windows-1252 or Latin-1, judged on the start.
+    Any of , ; tab | as delimiter; UTF-8 or UTF-16 with or without BOM, UTF-32 with one, Windows-1252 or Latin-1,
+    judged on the start.
     A file whose first row holds only numbers and dates has no header: its columns are named by position
     (`column 1`, `column 2`, …) and each chunk's attrs say so (HEADERLESS).
     """
@@ -150,13 +183,31 @@ def read_csv_chunks(source: str | Path | BinaryIO, name: str, chunk_rows: int) -
                     chunk.attrs[HEADERLESS] = True
                 yield chunk
     except UnicodeDecodeError as error:
-        raise ImportRejected(name, f"the file is not {layout.encoding} text throughout ({error.reason} at byte "
-                                   f"{error.start}); save it as UTF-8 and import again.") from None
+        raise ImportRejected(name, f"the file is not {layout.encoding} text throughout "
+                                   f"({_decode_failure(source, layout.encoding, error)}); save it as UTF-8 and "
+                                   "import again.") from None
     except (pd.errors.ParserError, csv.Error) as error:
         raise ImportRejected(name, f"not a readable CSV file ({str(error).strip()}).") from None
     finally:
         if isinstance(handle, io.TextIOWrapper):
             handle.detach()
+
+
+def _decode_failure(source: str | Path | BinaryIO, encoding: str, error: UnicodeDecodeError) -> str:
+    """Why and where (byte offset and line in the file) the text stops being `encoding`, found again from the start:
+    pandas' error counts bytes from the start of its own read buffer, not of the file."""
+    decoder = codecs.getincrementaldecoder(encoding)()
+    offset, line = 0, 1
+    with _binary(source) as handle:
+        for block in chain(iter(lambda: handle.read(DECODE_BLOCK), b""), [b""]):  # the empty block ends the text
+            try:
+                line += decoder.decode(block, final=not block).count("\n")
+            except UnicodeDecodeError as found:  # found.object: the block, or its end, after bytes held back
+                at = offset + len(block) - len(found.object) + found.start
+                line += decoder.decode(block[:max(0, at - offset)]).count("\n")
+                return f"{found.reason} at byte {at}, line {line}"
+            offset += len(block)
+    return error.reason  # pragma: no cover - pandas decodes with the same codec, so it fails where this does
 
 
 def read_excel(source: str | Path | BinaryIO, name: str, sheet: str | None) -> pd.DataFrame:

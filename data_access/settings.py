@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import os
+import re
 import tomllib
 from pathlib import Path
-
-from sqlalchemy.engine import make_url
+from urllib.parse import unquote, unquote_plus
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DATABASE_PATH = PROJECT_ROOT / "data" / "cx.duckdb"
@@ -47,14 +47,67 @@ def check_writable(what: str) -> None:
         raise ReadOnlyError(f"Read-only mode (CX_READ_ONLY=1): {what}")
 
 
+SECRET_KEY = re.compile(r"passw(?:or)?d|pwd|secret|token|api_?key|access_?key|private_?key", re.IGNORECASE)
+# key=value in a URL's query or a driver's connection string; a quoted value may hold the separators
+PARAMETER = re.compile(r"(?<![^?&;\s])(?P<key>[^=?&;#\s]+)=(?P<value>'[^']*'|\"[^\"]*\"|[^&;#\s]*)")
+HOST = re.compile(r"[\w.\-%\[\]:,~]*(?:[/?#]|$)")  # host:port, IPv6 or a comma list, up to the path or query
+
+
 def masked(url: str) -> str:
-    """The URL as it may be shown to a person: password replaced by ***."""
-    try:
-        return make_url(url).render_as_string(hide_password=True)
-    except Exception:  # noqa: BLE001 - an unparseable URL is shown with anything after ':' and before '@' hidden
-        head, sep, tail = url.rpartition("@")
-        if not sep:
-            return url
-        scheme, _, credentials = head.partition("://")
-        user = credentials.split(":", 1)[0]
-        return f"{scheme}://{user}:***@{tail}"
+    """The URL as it may be shown to a person: every credential replaced by ***, the rest as it was typed.
+
+    Also for a string that is no URL at all: whatever looks like user:password@host or password=... is hidden.
+    """
+    url = _masked_parameters(url)
+    span = _password_span(url)
+    return url if span is None else f"{url[:span[0]]}***{url[span[1]:]}"
+
+
+def redacted(text: str, url: str) -> str:
+    """A driver's message with every secret of url taken out, in case the driver echoes its connection string."""
+    for secret in sorted(_secrets(url), key=len, reverse=True):
+        text = text.replace(secret, "***")
+    return _masked_parameters(text)
+
+
+def _masked_parameters(text: str) -> str:
+    """password=..., token=..., sslpassword=... and their kind with the value replaced by ***."""
+    return PARAMETER.sub(lambda m: f"{m['key']}=***" if _secret_values(m[0]) else m[0], text)
+
+
+def _secret_values(text: str) -> set[str]:
+    """The values of secret parameters in text, also inside a percent-encoded connection string (odbc_connect=)."""
+    found = set()
+    for match in PARAMETER.finditer(text):
+        value = match["value"]
+        if SECRET_KEY.search(unquote(match["key"])):
+            found.add(value.strip("'\""))
+        elif unquote_plus(value) != value:
+            found |= _secret_values(unquote_plus(value))
+    return found
+
+
+def _password_span(url: str) -> tuple[int, int] | None:
+    """Where the password of user:password@host is, or None.
+
+    A password may hold '@', ':', '/' and '?' unencoded, so it ends at the last '@' followed by something shaped
+    like a host, and starts at the first ':' after the scheme's '://'; a file path (duckdb:///...) has no user.
+    """
+    scheme_end = url.find("://")
+    start = scheme_end + 3 if scheme_end >= 0 else 0
+    ats = [i for i in range(start, len(url)) if url[i] == "@"] if not url.startswith("/", start) else []
+    if not ats:
+        return None
+    at = next((i for i in reversed(ats) if HOST.match(url, i + 1)), ats[-1])
+    colon = url.find(":", start, at)
+    return None if colon < 0 else (colon + 1, at)
+
+
+def _secrets(url: str) -> set[str]:
+    """The URL's password and secret parameter values, as typed and decoded (the forms a driver could echo)."""
+    found = _secret_values(url)
+    without_parameters = _masked_parameters(url)
+    span = _password_span(without_parameters)
+    if span is not None:
+        found.add(without_parameters[span[0]:span[1]])
+    return {form for secret in found for form in (secret, unquote(secret), unquote_plus(secret)) if form}

@@ -4,13 +4,16 @@ from dataclasses import replace
 
 import streamlit as st
 
-from analytics.journey import JOURNEY_METRICS, journey_grid, sankey_links
+from analytics.journey import JOURNEY_METRICS, journey_grid
 from analytics.kpis import changes
 from analytics.metrics import with_sentiment
 from analytics.survey import summarise
+from analytics.workshop import journey_places
 from components import charts
 from components.filters import TIER_OPTIONS
+from components.notes import journey_marks, note_form
 from components.page import setup_page
+from components.path_explorer import path_explorer
 from data_access import reads
 
 page = setup_page("Journey map", ":material/route:", "Stages in journey order, touchpoints under them.")
@@ -24,8 +27,12 @@ _, label, number_format = JOURNEY_METRICS[metric]
 summary = summarise(reads.survey.counts(page.filters, by=(*STAGES, "touchpoint")))
 scale, zrange = charts.JOURNEY_SCALES[metric]
 st.plotly_chart(charts.journey_heatmap(journey_grid(summary, metric), label, number_format,
-                                       f"{label} by touchpoint across the journey", page.describe(), scale, zrange),
+                                       f"{label} by touchpoint across the journey", page.describe(), scale, zrange,
+                                       *journey_marks()),
                 key="journey_heatmap")
+st.caption("✎ n: open workshop notes and actions pinned there (the Touchpoints page lists them).")
+if not page.presenting:
+    note_form("journey_note", journey_places(summary), None, page.script, page.query)
 
 curve_column, paths_column = st.columns([2, 3])
 with curve_column:
@@ -34,11 +41,7 @@ with curve_column:
     st.plotly_chart(charts.emotion_curve(stages, curve, f"Emotion curve: {' and '.join(m.name for m in curve)} per "
                                          "stage", page.describe()), key="journey_curve")
 with paths_column:
-    nodes, links = sankey_links(reads.journey.paths(page.filters))
-    st.plotly_chart(charts.sankey(nodes, links, "Customer paths: first steps and drop-off", page.describe()),
-                    key="journey_sankey")
-    st.caption("Each customer's events in the period in time order (survey answers by stage, tickets, orders); "
-               "repeats of the same event are collapsed.")
+    path_explorer(page)
 
 st.subheader("Compare two groups")
 mode = st.segmented_control("Compare", ["Two tiers", "This period vs comparison"], default="Two tiers",

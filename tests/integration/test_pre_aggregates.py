@@ -16,7 +16,7 @@ from data_access.db import MIGRATIONS, create_engine
 from data_access.filters import NO_TIER, Filters
 from data_access.loaders import import_dataset, remove_dataset
 from data_access.pre_aggregates import PRE_AGGREGATES
-from data_access.schema import JOURNEY_STEPS, purchases, response_followups, survey_responses, ticket_followups
+from data_access.schema import purchases, response_followups, survey_responses, ticket_followups
 from tests.integration.test_queries import DATA, DATA_END
 
 PRE_AGGREGATED = [table for table, _, _ in PRE_AGGREGATES]
@@ -85,7 +85,7 @@ def test_the_pre_aggregated_and_the_inline_outcomes_agree(engine):
             lambda c: reads.survey.counts.on(c, Filters(), by=("month",), touchpoint="Home delivery"),
             lambda c: reads.survey.counts.on(c, Filters(tiers=("Gold", NO_TIER)), by=("tier", "touchpoint")),
             lambda c: reads.loyalty.tier_migration.on(c, date(2025, 1, 1), date(2025, 6, 30), Filters()),
-            lambda c: reads.journey.paths.on(c, Filters(date(2025, 1, 9), date(2025, 2, 10))),
+            lambda c: reads.journey.path_prefixes.on(c, Filters(date(2025, 1, 9), date(2025, 2, 10))),
             lambda c: reads.loyalty.by_tier.on(c, Filters(date(2025, 2, 1), date(2025, 3, 31))),
             lambda c: pd.DataFrame(reads.status.filter_options(c)["channels"]))]
 
@@ -172,14 +172,14 @@ def test_the_stored_journey_runs_and_order_sequence_give_the_inline_answers(engi
     open_ended = [Filters(), Filters(start=date(2025, 2, 1)), Filters(end=date(2025, 2, 1))]
     with engine.connect() as conn:
         for filters in PERIODS + open_ended:
-            stored = sql.frame(conn, reads.journey.from_runs_select(filters))
-            inline = sql.frame(conn, reads.journey.from_events_select(filters, JOURNEY_STEPS))
+            stored = sql.frame(conn, reads.journey.prefixes_select(reads.journey.moves_from_runs(filters)))
+            inline = sql.frame(conn, reads.journey.prefixes_select(reads.journey.moves_from_events(filters)))
             pd.testing.assert_frame_equal(stored, inline, check_dtype=False, obj=f"journey {filters}")
         for filters in PERIODS:
             stored = sql.frame(conn, reads.loyalty.from_sequence_select(filters))
             inline = sql.frame(conn, reads.loyalty.per_customer_select(filters))
             pd.testing.assert_frame_equal(stored, inline, check_dtype=False, obj=f"loyalty {filters}")
-        spanned = sql.frame(conn, reads.journey.from_runs_select(PERIODS[3]))
+        spanned = sql.frame(conn, reads.journey.prefixes_select(reads.journey.moves_from_runs(PERIODS[3])))
         assert spanned["customers"].sum() > 0  # a one-day period: most runs span it, only some hold an event in it
 
 
@@ -187,8 +187,9 @@ def test_reads_use_the_per_event_and_per_customer_shapes_where_the_stored_ones_d
     load(engine)
     with_channel = Filters(date(2025, 1, 1), date(2025, 3, 31), channels=("web",))
     with engine.connect() as conn:
-        journey = reads.journey.paths.on(conn, with_channel)
+        journey = reads.journey.path_prefixes.on(conn, with_channel)
         loyalty = reads.loyalty.by_tier.on(conn, with_channel)
-        pd.testing.assert_frame_equal(journey, sql.frame(conn, reads.journey.from_events_select(with_channel, 4)))
+        inline = reads.journey.prefixes_select(reads.journey.moves_from_events(with_channel))
+        pd.testing.assert_frame_equal(journey, sql.frame(conn, inline))
         pd.testing.assert_frame_equal(loyalty, sql.frame(conn, reads.loyalty.per_customer_select(with_channel)))
         assert loyalty.set_index("tier").loc["Gold", "orders"] == 2  # C1's O1 and O3 on the web
