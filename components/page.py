@@ -40,6 +40,7 @@ PAGES = (  # the menu: (script, label, icon); a new view is one more entry here
     ("pages/6_Data.py", "Data", ":material/database:"),
 )
 SCRIPTS = {label: script for script, label, _ in PAGES}
+LABELS = {script: label for script, label, _ in PAGES}
 
 
 def _menu(container, view: View | None) -> None:

@@ -12,6 +12,7 @@ from analytics.workshop import DEFAULT_VOTES, MAX_VOTES, action_order, is_overdu
 from components import workshop_session as session
 from components.editor_state import plain
 from components.notes import note_card
+from components.page import LABELS
 from components.story import view_params
 from data_access import cache, reads, stories_store, workshop_store
 from data_access.export import csv_bytes
@@ -140,7 +141,10 @@ def story_editor(story_id: str | None) -> None:
                "screen).")
     for row in steps.itertuples():
         text_column, up, down, remove = st.columns([8, 1, 1, 1], vertical_alignment="center")
-        text_column.markdown(f"{row.position}. {plain(row.caption)} · {plain(row.page)}")
+        with text_column:
+            st.markdown(f"{row.position}. **{plain(row.caption)}**")
+            st.page_link(row.page, label=f"{LABELS.get(row.page, row.page)} · {row.params or 'default view'}",
+                         query_params=view_params(row.params), icon=":material/open_in_new:")
         moves = ((up, "arrow_upward", -1, "Move up"), (down, "arrow_downward", 1, "Move down"))
         for column, icon, offset, label in moves:
             if column.button("", icon=f":material/{icon}:", key=f"story_{row.position}_{offset}", help=label):
@@ -156,6 +160,8 @@ def take_away(workshop: pd.Series, notes: pd.DataFrame, ranked: pd.DataFrame, st
     workshop_id = workshop["workshop_id"]
     cast = reads.workshop.votes_cast(workshop_id)
     steps = reads.workshop.story(story_id) if story_id and story_id != session.NEW_STORY else pd.DataFrame()
+    if not steps.empty:
+        steps = steps.assign(page=steps["page"].map(lambda script: LABELS.get(script, script)))
     people = set(cast["participant"]) | set(notes.get("author", pd.Series(dtype=str)))
     text = minutes(workshop.to_dict(), notes.to_dict("records"), ranked.to_dict("records"),
                    steps.to_dict("records"), people)
