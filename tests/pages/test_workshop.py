@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import date
 
+import pandas as pd
 import pytest
 
 from analytics.workshop import ActionFields
@@ -71,18 +72,26 @@ def test_notes_and_actions_are_added_from_the_journey_map_and_the_workshop_page(
     workshop = _workshop(engine)
     at = _named(app_on(url, JOURNEY, tier="Gold"))
     _add_note(at, "journey_note", "Parcels arrive late in the north", place="Home delivery")
+    _add_note(at, "journey_note", "Ask the carrier for a recovery plan", kind="action", place="Home delivery",
+              owner="Dana", due=date(2026, 12, 20))
     assert not at.exception and not at.error
     at.switch_page(WORKSHOP).run()
+    _add_note(at, "workshop_note_form", "Is it only in the north?", kind="question", place="Stage: Receive")
     _add_note(at, "workshop_note_form", "Call the carrier about late parcels", kind="action", place="Home delivery",
               owner="Chris", due=date(2026, 12, 15))
     assert not at.exception and not at.error
-    stored = _live(engine, reads.notes, workshop).set_index("kind")
-    assert stored.loc["observation", ["text", "touchpoint", "author", "view_page"]].tolist() == [
-        "Parcels arrive late in the north", "Home delivery", "Ana", JOURNEY]
-    assert "tier=Gold" in stored.loc["observation", "view_params"]  # the view it was made on, reproducible
-    assert stored.loc["action", ["owner", "status", "due_on"]].tolist() == ["Chris", "open", date(2026, 12, 15)]
+    stored = _live(engine, reads.notes, workshop).set_index("text")
+    assert stored.loc["Parcels arrive late in the north", ["kind", "touchpoint", "author", "view_page"]].tolist() == [
+        "observation", "Home delivery", "Ana", JOURNEY]
+    assert "tier=Gold" in stored.loc["Parcels arrive late in the north", "view_params"]  # its view, reproducible
+    assert stored.loc["Ask the carrier for a recovery plan", ["kind", "owner", "status"]].tolist() == [
+        "action", "Dana", "open"]
+    question = stored.loc["Is it only in the north?"]
+    assert (question["kind"], question["stage"]) == ("question", "Receive") and pd.isna(question["touchpoint"])
+    assert stored.loc["Call the carrier about late parcels", ["owner", "status", "due_on"]].tolist() == [
+        "Chris", "open", date(2026, 12, 15)]
     shown = " ".join(m.value for m in at.markdown)
-    assert "Call the carrier about late parcels" in shown and "Parcels arrive late in the north" in shown
+    assert all(text in shown for text in stored.index)
 
 
 def test_a_note_needs_a_name_and_people_text_is_shown_as_text(app_on, demo):
