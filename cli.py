@@ -14,10 +14,11 @@ from data_access.db import DatabaseError, open_database
 from data_access.export import csv_bytes
 from data_access.filters import COMPARISONS, Filters
 from data_access.import_report import ImportReport
-from data_access.loaders import import_dataset
+from data_access.loaders import demo_interrupted, demo_load, import_dataset
 from data_access.mapping import Mapping
 from data_access.presets import load_mapping, presets
 from data_access.readers import READERS, ImportRejected
+from data_access.settings import ReadOnlyError
 from reports import FORMATS, PERIODS
 
 LOAD_ORDER = ("touchpoints", "customers", "tier_history", "survey", "service", "purchases")
@@ -28,24 +29,32 @@ def _print_report(report: ImportReport, out) -> None:
 
 
 def demo(args: argparse.Namespace) -> int:
-    """Build the demo company: the bundled CSVs at the default seed and scale, else freshly generated."""
+    """Build the demo company: the bundled CSVs at the default seed and scale, else freshly generated.
+
+    With --if-empty it loads only into a database without data, or over a demo load that was interrupted.
+    """
     from sample_data import generate
 
     engine = open_database(args.database_url)
     if args.if_empty:
         with engine.connect() as conn:
-            if reads.status.data_date_range(conn) is not None:
+            if not demo_interrupted(conn) and reads.status.data_date_range(conn) is not None:
                 print("The database already holds data; the demo was not loaded.")
                 return 0
-    bundled = Path(generate.__file__).parent
-    if args.scale == "small" and args.seed == generate.DEFAULT_SEED:
-        sources = {name: bundled / f"{name}.csv" for name in LOAD_ORDER}
-    else:
-        print(f"Generating the demo company at scale {args.scale} (seed {args.seed})…", flush=True)
-        sources = generate.generate(args.scale, args.seed)
-    for name in LOAD_ORDER:
-        report = import_dataset(engine, name, sources[name], name=f"demo:{name}", scorer=args.scorer)
-        _print_report(report, sys.stdout)
+    with demo_load(engine) as interrupted:
+        if interrupted:
+            print("The last demo load was interrupted before its end: loading the whole demo company again, "
+                  "replacing what it left.", flush=True)
+        bundled = Path(generate.__file__).parent
+        if args.scale == "small" and args.seed == generate.DEFAULT_SEED:
+            sources = {name: bundled / f"{name}.csv" for name in LOAD_ORDER}
+        else:
+            print(f"Generating the demo company at scale {args.scale} (seed {args.seed})…", flush=True)
+            sources = generate.generate(args.scale, args.seed)
+        for name in LOAD_ORDER:
+            report = import_dataset(engine, name, sources[name], name=f"demo:{name}", scorer=args.scorer,
+                                    replace=interrupted)
+            _print_report(report, sys.stdout)
     return 0
 
 
@@ -273,7 +282,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
     try:
         return args.run(args)
-    except (ImportRejected, DatabaseError, ValueError, KeyError) as error:
+    except (ImportRejected, DatabaseError, ReadOnlyError, ValueError, KeyError) as error:
         print(f"error: {error.args[0] if isinstance(error, KeyError) else error}", file=sys.stderr)
         return 1
 

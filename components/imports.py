@@ -30,12 +30,36 @@ HEADERLESS_NOTICE = ("This file seems to have no header row: its first row holds
 REPORT = "data_report"  # session state: the last check or import, with the set-up it was made for
 
 
+EMPTY_EFFECTS = {  # what an empty dataset does to the numbers while the others hold data
+    "touchpoints": "the journey map has no stages to place touchpoints in",
+    "customers": "tiers, segments and regions are unknown",
+    "tier_history": "tier migration shows nothing",
+    "survey": "NPS, CSAT, CES and comments show nothing",
+    "service": "the Service page and ticket figures show nothing",
+    "purchases": "revenue, orders and loyalty show 0",
+}
+
+
+def empty_datasets_warning(health: pd.DataFrame) -> None:
+    """Warn when some datasets hold rows and others none (a half-loaded company), since its figures read as 0."""
+    empty = health.loc[health["rows"] == 0, "dataset"].tolist()
+    if not empty or len(empty) == len(health):
+        return
+    several = len(empty) > 1
+    names = f"{', '.join(empty[:-1])} and {empty[-1]}" if several else empty[0]
+    effects = "; ".join(EMPTY_EFFECTS[name] for name in empty)
+    st.warning(f"**{names} {'hold' if several else 'holds'} no rows** while the other datasets hold data, so "
+               f"{effects}. Import {'them' if several else 'it'} (Import files, or `python cli.py import`), or "
+               "rebuild the demo company with `python cli.py demo`.", icon=":material/warning:")
+
+
 def health_panel(health: pd.DataFrame, checks: dict[str, int], origins: bool = True) -> None:
     """Rows, date range and last import per dataset, and the checks a CX analyst looks at first.
 
     origins=False on a read-only warehouse, which does not record where a customer came from.
     """
     st.header("Data health")
+    empty_datasets_warning(health)
     comments, untiered = checks["responses_with_comment"], checks["customers_without_tier"]
     a, b, c = st.columns(3)
     a.metric("Responses with a comment", f"{comments / checks['responses']:.0%}" if checks["responses"] else "–",

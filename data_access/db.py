@@ -12,6 +12,7 @@ from alembic.config import Config
 from sqlalchemy.engine import URL, Engine, make_url
 from sqlalchemy.pool import NullPool
 
+from data_access import settings
 from data_access.settings import database_url, masked, redacted
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
@@ -160,8 +161,10 @@ def migrate(engine: Engine) -> None:
                       "create or upgrade the tables in") from None
 
 
-def open_database(url: str | None = None, *, read_only: bool = False) -> Engine:
-    """The engine the app and CLI use: connected, and migrated unless read-only."""
+def open_database(url: str | None = None, *, read_only: bool | None = None) -> Engine:
+    """The engine the app and CLI use: connected, and migrated unless read-only (by default: CX_READ_ONLY, so no
+    entry point can forget it and migrate a database it was told to leave alone)."""
+    read_only = settings.read_only() if read_only is None else read_only
     engine = create_engine(url, read_only=read_only)
     if not read_only:
         migrate(engine)

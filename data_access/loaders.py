@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from datetime import UTC, datetime
 
 import pandas as pd
 import sqlalchemy as sa
@@ -17,7 +19,9 @@ from data_access.labels import Spellings
 from data_access.mapping import LINE_ROWS, Mapping, shape
 from data_access.pre_aggregates import fill_pre_aggregates, stale_after
 from data_access.readers import HEADERLESS, ROW_COLUMN, ImportRejected, Source, read_chunks, read_table, source_name
-from data_access.schema import TABLES, touchpoints
+from data_access.schema import TABLES, app_meta, touchpoints
+from data_access.settings import check_writable
+from data_access.sql import stored
 from data_access.validate import validate
 
 Progress = Callable[[str, float], None]  # (what is happening, fraction done 0..1)
@@ -210,6 +214,7 @@ def import_dataset(engine: Engine, dataset_name: str, sources: Sources, *,
     (minus their reported bad rows) or leave the database exactly as it was. With replace, the dataset's
     existing rows are deleted in the same transaction.
     """
+    check_writable("imports are disabled, so nothing was imported.")
     contract, mapping = dataset(dataset_name), as_mapping(mapping)
     listed, labels = _as_list(sources, name)
     report = ImportReport(contract.name, _label(labels), 0, files=len(listed))
@@ -239,6 +244,7 @@ def remove_dataset(engine: Engine, dataset_name: str) -> ImportReport:
 
     Customers the remaining data still names stay known (from transactions), so their orders keep counting.
     """
+    check_writable("removals are disabled, so nothing was removed.")
     contract = dataset(dataset_name)
     target = TABLES[contract.table]
     with engine.begin() as conn:
@@ -249,6 +255,32 @@ def remove_dataset(engine: Engine, dataset_name: str) -> ImportReport:
         log_change(conn, report)
     _tidy(engine, changed)
     return report
+
+
+DEMO_LOADING = "demo_loading"  # the app_meta key held from a demo load's start to its end
+
+
+def demo_interrupted(conn: Connection) -> bool:
+    """Whether a demo load started and never finished (killed mid-way), leaving half a company to load again."""
+    return stored(conn, app_meta) and conn.execute(
+        sa.select(app_meta.c.key).where(app_meta.c.key == DEMO_LOADING)).first() is not None
+
+
+@contextmanager
+def demo_load(engine: Engine) -> Iterator[bool]:
+    """Mark a demo load as under way until its last dataset is in, so one that was killed is found and redone whole.
+
+    Each dataset still goes in its own transaction; the mark is what makes the load as a whole all-or-nothing.
+    Yields whether the previous demo load was interrupted: its datasets are then replaced, not upserted.
+    """
+    check_writable("the demo company is not loaded.")
+    with engine.begin() as conn:
+        interrupted = demo_interrupted(conn)
+        if not interrupted:
+            conn.execute(sa.insert(app_meta).values(key=DEMO_LOADING, value=datetime.now(UTC).isoformat()))
+    yield interrupted
+    with engine.begin() as conn:
+        conn.execute(sa.delete(app_meta).where(app_meta.c.key == DEMO_LOADING))
 
 
 def _tidy(engine: Engine, changed: set[str]) -> None:

@@ -14,6 +14,7 @@ import sqlalchemy as sa
 
 import cli
 from data_access.db import open_database
+from data_access.loaders import import_dataset
 from tests.conftest import ROOT
 from tests.integration.test_import_layouts import LINES, WIDE
 
@@ -397,3 +398,22 @@ def test_the_company_scorer_is_trained_and_used_from_the_data_page(app_on, demo_
     table = next(d.value for d in voices.dataframe if "held_out_macro_f1" in d.value)
     company = table.set_index("scorer").loc["company"]
     assert company["agrees_with_customers"] > table.set_index("scorer").loc["vader", "agrees_with_customers"]
+
+
+def test_a_dataset_left_empty_beside_others_is_named_with_what_it_does_to_the_numbers(app_on, databases, tmp_path,
+                                                                                        demo_duckdb_path):
+    """A half-loaded company (an interrupted demo, a forgotten file) says which datasets are empty, not just 0."""
+    survey = tmp_path / "survey.csv"
+    lines = (ROOT / "sample_data" / "survey.csv").read_text(encoding="utf-8").splitlines(keepends=True)
+    survey.write_text("".join(lines[:51]), encoding="utf-8")
+    url = databases.url("duckdb", migrated=True)
+    engine = open_database(url)
+    import_dataset(engine, "survey", survey)
+    engine.dispose()
+    at = app_on(url, "pages/6_Data.py")
+    assert not at.exception, at.exception
+    (warning,) = [w.value for w in at.warning if "no rows" in w.value]
+    assert warning.startswith("**tier_history, service and purchases hold no rows** while the other datasets hold")
+    assert "revenue, orders and loyalty show 0" in warning and "`python cli.py demo`" in warning
+    complete = app_on(f"duckdb:///{demo_duckdb_path}", "pages/6_Data.py")
+    assert not [w.value for w in complete.warning if "no rows" in w.value]
