@@ -8,6 +8,7 @@ from datetime import date
 from pathlib import Path
 
 from analytics.metrics import render_markdown
+from analytics.settings import EARLIEST_DATE
 from analytics.workshop import ACTION_STATUSES
 from data_access import contracts, reads
 from data_access.db import DatabaseError, open_database
@@ -86,7 +87,8 @@ def import_file(args: argparse.Namespace) -> int:
             print(f"  {step}: {fraction:.0%}", file=sys.stderr, flush=True)
 
     report = import_dataset(engine, args.dataset, _files(args.files), mapping=mapping, scorer=args.scorer,
-                            strict=args.strict, replace=args.replace, sheet=args.sheet, progress=progress)
+                            strict=args.strict, replace=args.replace, sheet=args.sheet, progress=progress,
+                            allow_any_date=args.allow_any_date)
     _print_report(report, sys.stdout)
     if args.rejected:
         Path(args.rejected).write_bytes(csv_bytes(report.rejections))
@@ -240,6 +242,8 @@ def parser() -> argparse.ArgumentParser:
     load.add_argument("--sheet", help="sheet to read from an Excel workbook with several")
     load.add_argument("--strict", action="store_true", help="reject rows naming unknown customers")
     load.add_argument("--replace", action="store_true", help="delete the dataset's rows first (same transaction)")
+    load.add_argument("--allow-any-date", action="store_true",
+                      help=f"keep rows dated before {EARLIEST_DATE:%Y} or after today (else rejected as typos)")
     load.set_defaults(run=import_file)
 
     show = commands.add_parser("report", parents=[common], help="the report of a period: JSON, Markdown, HTML or PDF")

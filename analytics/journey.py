@@ -13,20 +13,32 @@ from analytics.settings import MIN_N
 
 LEFT_JOURNEY = "Left the journey"  # the step after a customer's last event
 OTHER = "Other"  # the less common events at a step, grouped
+UNASSIGNED = "Unassigned"  # the stage of answers about a touchpoint the journey definition lacks
 JOURNEY_METRICS = {  # metric -> (column in a summarised frame, label, number format)
     **{key: (METRICS[key].key, METRICS[key].label, METRICS[key].number_format) for key in HEADLINE},
     "volume": ("responses", "Responses", "{:,.0f}"),
 }
 
 
+def with_unassigned_stage(summary: pd.DataFrame) -> pd.DataFrame:
+    """Rows without a stage (their touchpoint left the journey definition) under UNASSIGNED at the journey's end,
+    so their answers stay in view instead of breaking the grid."""
+    lost = summary["stage_order"].isna()
+    if not lost.any():
+        return summary
+    last = summary["stage_order"].max()
+    return summary.assign(stage=summary["stage"].astype(object).where(~lost, UNASSIGNED),
+                          stage_order=summary["stage_order"].fillna(1 if pd.isna(last) else last + 1))
+
+
 def journey_grid(summary: pd.DataFrame, metric: str) -> pd.DataFrame:
     """One row per touchpoint with its stage column, its row under the stage, the metric value and n.
 
-    Stages keep their journey order; touchpoints within a stage are ordered by volume (busiest on top); a
-    touchpoint is a small sample by the answers to the metric shown (volume is a count, never a sample).
+    Stages keep their journey order (UNASSIGNED last); touchpoints within a stage are ordered by volume (busiest on
+    top); a touchpoint is a small sample by the answers to the metric shown (volume is a count, never a sample).
     """
     column, _, _ = JOURNEY_METRICS[metric]
-    grid = summary.sort_values(["stage_order", "responses"], ascending=[True, False]).copy()
+    grid = with_unassigned_stage(summary).sort_values(["stage_order", "responses"], ascending=[True, False]).copy()
     grid["row"] = grid.groupby("stage_order").cumcount()
     grid["value"] = grid[column].astype("float64")
     grid["n"] = grid["responses"] if metric == "volume" else grid[METRICS[metric].n_column]

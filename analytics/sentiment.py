@@ -41,6 +41,7 @@ Scored = tuple[list[float], list[float], list[str]]  # polarity, subjectivity (N
 Progress = Callable[[int, int], None]
 BATCH = 2_000
 PARALLEL_FROM = 40_000  # distinct texts; below this, starting worker processes costs more than it saves
+SCORED_CHARS = 5_000  # a text's first characters decide its score: the lexicons' cost grows with length squared
 
 
 @cache
@@ -193,7 +194,7 @@ def score_texts(texts: pd.Series, scorer_name: str | Scorer = DEFAULT_SCORER, pr
     the cores in worker processes."""
     chosen = scorer_name if isinstance(scorer_name, Scorer) else scorer(scorer_name)
     present = texts.dropna().astype(str).str.strip()
-    present = present[present != ""]
+    present = present[present != ""].str.slice(0, SCORED_CHARS)
     unique = list(dict.fromkeys(present.tolist()))
     english = [text for text, ok in zip(unique, english_mask(unique), strict=True) if ok]
     polarity, subjectivity, bands = _score_unique(chosen, english, progress, workers, batch)

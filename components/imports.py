@@ -15,6 +15,7 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
+from analytics.settings import EARLIEST_DATE
 from components.editor_state import plain
 from components.mapping import mapping_editor, prepare_editor, saved_mapping_notes, saved_mapping_picker
 from data_access.contracts import DATASETS
@@ -91,16 +92,18 @@ class Upload:
     problems: list[str]  # what stops a check or an import
     sheet: str | None
     replace: bool
+    allow_any_date: bool = False  # keep rows dated before EARLIEST_DATE or after today, rejected otherwise
 
     @property
     def options(self) -> dict[str, Any]:
         """The loader's arguments for these files (check and import take the same)."""
-        return {"mapping": self.mapping, "name": self.names, "sheet": self.sheet}
+        return {"mapping": self.mapping, "name": self.names, "sheet": self.sheet, "allow_any_date": self.allow_any_date}
 
     @property
     def signature(self) -> str:
         """What a report was made for: the files, the dataset and every setting."""
-        parts = (self.dataset, [f.file_id for f in self.files], self.mapping.to_json(), self.sheet, self.replace)
+        parts = (self.dataset, [f.file_id for f in self.files], self.mapping.to_json(), self.sheet, self.replace,
+                 self.allow_any_date)
         return hashlib.sha1(repr(parts).encode()).hexdigest()
 
 
@@ -240,7 +243,11 @@ def upload_form(stages: list[str]) -> Upload | None:
         st.error(problem)
     count = f"these {len(files.kept)} files" if len(files.kept) > 1 else "this file"
     replace_rows = st.checkbox(f"Replace all existing {dataset} rows with {count}", key="data_replace")
-    return Upload(dataset, files.kept, [f.name for f in files.kept], mapping, problems, files.sheet, replace_rows)
+    any_date = st.checkbox("Allow any date", key="data_allow_any_date",
+                           help=f"Rows dated before {EARLIEST_DATE:%d %b %Y} or after today are rejected as likely "
+                                "typos (one row dated 2099 would move every page's period). Tick to keep them.")
+    return Upload(dataset, files.kept, [f.name for f in files.kept], mapping, problems, files.sheet, replace_rows,
+                  any_date)
 
 
 def import_buttons(upload: Upload) -> tuple[bool, bool]:

@@ -16,6 +16,7 @@ from analytics.scorer_accuracy import comparison, scorer_line
 from analytics.terms import terms_by_band
 from components.theme import NEGATIVE, NPS_GROUP_COLOURS, POSITIVE, TEXT
 from data_access.export import csv_bytes
+from data_access.reads.comments import SHOWN_CHARS
 
 ROW_HEIGHT = 76  # Streamlit wraps text in cells only above 4rem (64 px): three lines of a comment
 ROWS_HEIGHT = 620  # at most about eight rows on screen; the table scrolls
@@ -74,6 +75,20 @@ def comments_table(frame: pd.DataFrame, name: str, key: str, scorer: str, reveal
     })
     st.download_button("Download CSV", csv_bytes(shown), file_name=f"{name}.csv",
                        mime="text/csv", key=key, icon=":material/download:", on_click="ignore")
+
+
+def comment_picker(frame: pd.DataFrame, key: str) -> str:
+    """The response whose whole comment to read (the table cuts long ones), most relevant first as in the table."""
+    starts = dict(zip(frame["response_id"], frame["comment"].str.slice(0, 60), strict=True))
+    return st.selectbox("Comment", list(starts), key=key, format_func=lambda r: f"{r}: {starts[r]}…",
+                        help=f"The table shows a comment's first {SHOWN_CHARS:,} characters; this shows it whole.")
+
+
+def whole_comment(text: str | None, reveal: bool) -> None:
+    """One comment's whole text as plain text in a scrolling box (never markdown), contact details masked unless
+    reveal."""
+    shown = shown_text(pd.DataFrame({"comment": [text or ""]}), "comment", reveal)
+    st.text_area("Whole comment", shown["comment"].iloc[0], height=240, disabled=True)
 
 
 def term_columns() -> dict:

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from analytics.settings import EARLIEST_DATE, FUTURE_DAYS
+
 TIERS: tuple[str, ...] = ("Bronze", "Silver", "Gold", "Platinum")
 
 
@@ -200,7 +202,10 @@ def render_markdown() -> str:
         "- Several files of one layout (one file per day is common) import together, in one transaction:",
         "  `python cli.py import purchases exports/*.csv` or a folder; on the Data page, upload them together.",
         "- Dates: ISO 8601 (`2025-03-02`, `2025-03-02 14:05:00`), or day-first/month-first forms that are",
-        "  unambiguous across the file.",
+        f"  unambiguous across the file. A date before {EARLIEST_DATE:%Y-%m-%d} or more than {FUTURE_DAYS} days "
+        "after the day of the import",
+        "  is rejected as a likely typo (one row dated 2099 would move every page's period) unless any date is",
+        "  allowed (`--allow-any-date`).",
         "- Rows are upserted by their key: importing the same file twice changes nothing.",
         "- A row that breaks a rule below is rejected and reported (file, row, column, reason); the other rows",
         "  are stored. Reasons are grouped with a count and the first rows of each; every rejected row can be",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 import pandas as pd
 import sqlalchemy as sa
@@ -22,7 +22,7 @@ from data_access.readers import HEADERLESS, ROW_COLUMN, ImportRejected, Source, 
 from data_access.schema import TABLES, app_meta, touchpoints
 from data_access.settings import check_writable
 from data_access.sql import stored
-from data_access.validate import validate
+from data_access.validate import DateWindow, validate
 
 Progress = Callable[[str, float], None]  # (what is happening, fraction done 0..1)
 HOURS = pd.Timedelta(hours=1)
@@ -84,7 +84,8 @@ def _as_list(sources: Sources, names: Sequence[str] | str | None) -> tuple[list[
 
 
 def _checked(contract: Dataset, sources: list[Source], labels: list[str], sheet: str | None, mapping: Mapping,
-             report: ImportReport, progress: Progress | None) -> Iterator[tuple[int, pd.DataFrame, tuple]]:
+             report: ImportReport, progress: Progress | None,
+             window: DateWindow | None = None) -> Iterator[tuple[int, pd.DataFrame, tuple]]:
     """Each file's chunks mapped and validated, in the report's counts; yields (file index, valid rows,
     columns present). Rejections are reported per file row: a rejected order names each of its lines."""
     layout = "wide" if mapping.wide else "lines" if mapping.lines else None
@@ -98,7 +99,7 @@ def _checked(contract: Dataset, sources: list[Source], labels: list[str], sheet:
                 progress(f"Checking {report.unit} ({report.rows_read:,} read)", 0.0)
             shaped = shape(raw, contract, mapping, label)
             report.records += len(shaped)
-            checked = validate(shaped, contract, mapping.date_order)
+            checked = validate(shaped, contract, mapping.date_order, window)
             report.rejected_records += checked.rejected_records
             found = checked.rejections.assign(file=label)
             if LINE_ROWS in shaped:  # each rejected order, line by line
@@ -117,12 +118,14 @@ def _note_headerless(report: ImportReport, label: str, raw: pd.DataFrame) -> Non
 
 
 def check(dataset_name: str, sources: Sources, *, mapping: Mapping | dict[str, str] | None = None,
-          name: Sequence[str] | str | None = None, sheet: str | None = None) -> ImportReport:
+          name: Sequence[str] | str | None = None, sheet: str | None = None,
+          allow_any_date: bool = False) -> ImportReport:
     """Everything an import would say about the files, without touching the database (the 'check' step)."""
     contract, mapping = dataset(dataset_name), as_mapping(mapping)
     listed, labels = _as_list(sources, name)
     report = ImportReport(contract.name, _label(labels), 0, files=len(listed))
-    for _, frame, _ in _checked(contract, listed, labels, sheet, mapping, report, None):
+    for _, frame, _ in _checked(contract, listed, labels, sheet, mapping, report, None,
+                                DateWindow(allow_any=allow_any_date)):
         report.inserted += len(frame)  # records that would be stored (new or updated)
     return report
 
@@ -205,20 +208,23 @@ def _settle(conn: Connection, table_name: str) -> set[str]:
 def import_dataset(engine: Engine, dataset_name: str, sources: Sources, *,
                    mapping: Mapping | dict[str, str] | None = None, scorer: str = DEFAULT_SCORER, strict: bool = False,
                    replace: bool = False, name: Sequence[str] | str | None = None, sheet: str | None = None,
-                   progress: Progress | None = None) -> ImportReport:
+                   progress: Progress | None = None, allow_any_date: bool = False,
+                   today: date | None = None) -> ImportReport:
     """Import one file or frame, or several of the same layout; ImportRejected (nothing stored) when they are
     unusable as a whole.
 
     All files go in one transaction, a plain CSV read in chunks so it never sits in memory whole (wide surveys
     and order lines are read whole, since their rows group): they either land
     (minus their reported bad rows) or leave the database exactly as it was. With replace, the dataset's
-    existing rows are deleted in the same transaction.
+    existing rows are deleted in the same transaction. Dates outside DateWindow (before EARLIEST_DATE, after
+    today, which tests may set) are rejected by row unless allow_any_date.
     """
     check_writable("imports are disabled, so nothing was imported.")
     contract, mapping = dataset(dataset_name), as_mapping(mapping)
     listed, labels = _as_list(sources, name)
     report = ImportReport(contract.name, _label(labels), 0, files=len(listed))
-    checked = _checked(contract, listed, labels, sheet, mapping, report, progress)
+    checked = _checked(contract, listed, labels, sheet, mapping, report, progress,
+                       DateWindow(today or date.today(), allow_any_date))
     stages = mapping.wide.stages if mapping.wide else {}
     try:
         with engine.begin() as conn:

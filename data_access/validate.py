@@ -6,10 +6,12 @@ Row numbers count the header as row 1, as a spreadsheet shows them.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import date, timedelta
 
 import pandas as pd
 
+from analytics.settings import EARLIEST_DATE, FUTURE_DAYS
 from data_access.contracts import Column, Dataset
 from data_access.readers import ROW_COLUMN, ImportRejected
 
@@ -30,6 +32,26 @@ DUPLICATE_KEY = "duplicate key: an earlier row has the same key"  # one reason, 
 def normalise_name(name: object) -> str:
     """Column names match ignoring case, spaces, underscores and dashes."""
     return re.sub(r"[\s_\-]+", "", str(name)).casefold()
+
+
+@dataclass(frozen=True)
+class DateWindow:
+    """The dates an import accepts: from EARLIEST_DATE to FUTURE_DAYS after today, so one typo (2099, 1900) cannot
+    move every page's period; any date when the person says the outliers are real."""
+
+    today: date = field(default_factory=date.today)
+    allow_any: bool = False
+
+    def reasons(self, values: pd.Series) -> pd.Series:
+        """Per typed date, why it lies outside the window (NA inside it, when empty, or when any date is allowed)."""
+        reasons = pd.Series(pd.NA, index=values.index, dtype="string")
+        if self.allow_any:
+            return reasons
+        latest = pd.Timestamp(self.today + timedelta(days=FUTURE_DAYS + 1))
+        reasons[values >= latest] = f"a date after today ({self.today:%Y-%m-%d}); allow any date if this is intended"
+        reasons[values < pd.Timestamp(EARLIEST_DATE)] = (
+            f"a date before {EARLIEST_DATE:%Y-%m-%d}; allow any date if this is intended")
+        return reasons
 
 
 @dataclass
@@ -109,7 +131,8 @@ def _parse_datetimes(values: pd.Series, date_order: str = "auto") -> pd.Series:
     return parsed.astype("datetime64[us]")
 
 
-def _parse(values: pd.Series, column: Column, date_order: str = "auto") -> tuple[pd.Series, pd.Series]:
+def _parse(values: pd.Series, column: Column, date_order: str = "auto",
+           window: DateWindow | None = None) -> tuple[pd.Series, pd.Series]:
     """Typed values and, per cell, the reason it is invalid (NA where it is fine or empty)."""
     reasons = pd.Series(pd.NA, index=values.index, dtype="string")
     present = values.notna()
@@ -128,6 +151,7 @@ def _parse(values: pd.Series, column: Column, date_order: str = "auto") -> tuple
         parsed = _parse_datetimes(values, date_order)
         reasons[present & parsed.isna()] = "not a recognisable date" + (" and time" if column.kind == "datetime"
                                                                           else "")
+        reasons = reasons.fillna((window or DateWindow()).reasons(parsed))
         return (parsed.dt.normalize() if column.kind == "date" else parsed), reasons
     if column.kind == "bool":
         words = values.astype("string").str.casefold()
@@ -156,8 +180,12 @@ def _problems(frame: pd.DataFrame, rows: pd.Series, mask: pd.Series, column: str
     })
 
 
-def validate(raw: pd.DataFrame, contract: Dataset, date_order: str = "auto") -> Validated:
-    """Check every cell and row against the contract; keep the valid rows, report the rest."""
+def validate(raw: pd.DataFrame, contract: Dataset, date_order: str = "auto",
+             window: DateWindow | None = None) -> Validated:
+    """Check every cell and row against the contract; keep the valid rows, report the rest.
+
+    window: the dates accepted (by default EARLIEST_DATE to a little after today).
+    """
     raw = raw.reset_index(drop=True)
     rows = raw[ROW_COLUMN].astype("int64") if ROW_COLUMN in raw else pd.Series(raw.index + FIRST_DATA_ROW)
     present = tuple(c.name for c in contract.columns if c.name in raw.columns)
@@ -166,7 +194,7 @@ def validate(raw: pd.DataFrame, contract: Dataset, date_order: str = "auto") -> 
     for name in present:
         column = contract.column(name)
         values = _blank_to_na(raw[name])
-        typed[name], reasons = _parse(values, column, date_order)
+        typed[name], reasons = _parse(values, column, date_order, window)
         problems.append(_problems(raw, rows, reasons.notna(), name, reasons))
         if column.required:
             problems.append(_problems(raw, rows, values.isna(), name, "missing required value"))

@@ -46,6 +46,8 @@ else:
     st.markdown(f"Showing **{len(shown):,}** of **{total:,}** comment{'s' * (total != 1)} · {ORDERS[order].lower()} · "
                 f"{plain(page.describe())}")
     voices.comments_table(shown, "voices-comments", "voices_download", scorer, reveal)
+    with st.expander("Read a whole comment"):
+        voices.whole_comment(reads.comments.whole(voices.comment_picker(shown, "voices_whole")), reveal)
 
 st.subheader("Words that set negative comments apart")
 in_view = reads.comments.by_touchpoint(page.filters, **chosen)

@@ -19,6 +19,7 @@ from data_access.schema import survey_responses
 from data_access.schema import touchpoints as journey  # the name `touchpoints` is the readers' keyword
 from data_access.sql import frame, nps_groups, survey_from, survey_where
 
+SHOWN_CHARS = 500  # of a comment in a table: one 2 MB comment must not freeze the page; whole() reads it all
 SAMPLE_PER_BAND = 3_000  # comments per side for the term analysis: enough for stable terms, small to send
 _r = survey_responses.c
 SENTIMENT_BANDS: dict[str, sa.ColumnElement] = {  # each comment's band was set by its scorer's own cut-offs
@@ -64,14 +65,24 @@ def comment_where(filters: Filters, chosen: Sequence[str] = (), stages: Sequence
 def listed(conn: Connection, filters: Filters, *, touchpoints: Sequence[str] = (), stages: Sequence[str] = (),
              sentiment_band: str | None = None, nps_group: str | None = None, search: str | None = None,
              order: str = "negative", limit: int = 200) -> pd.DataFrame:
-    """One page of comments in the view, most negative, most positive or most recent first."""
+    """One page of comments in the view, most negative, most positive or most recent first; each comment cut to
+    SHOWN_CHARS in the engine (with "…"), so a huge one never reaches the page whole."""
     _allowed("order", order, ORDERS)
+    head = sa.func.substr(_r.comment, 1, SHOWN_CHARS + 1).label("comment")
     statement = (sa.select(_r.response_id, _r.submitted_at, _r.touchpoint, journey.c.stage, tier_label(),
-                           _r.nps, _r.sentiment, _r.sentiment_band.label("band"), _r.comment)
+                           _r.nps, _r.sentiment, _r.sentiment_band.label("band"), head)
                  .select_from(survey_from())
                  .where(*comment_where(filters, touchpoints, stages, sentiment_band, nps_group, search))
                  .order_by(*ORDERS[order]).limit(limit))
-    return frame(conn, statement)
+    found = frame(conn, statement)
+    cut = found["comment"].str.len() > SHOWN_CHARS
+    return found.assign(comment=found["comment"].where(~cut, found["comment"].str.slice(0, SHOWN_CHARS) + "…"))
+
+
+@cached_read
+def whole(conn: Connection, response_id: str) -> str | None:
+    """One comment's whole text, read only when someone asks for it (tables show its first SHOWN_CHARS)."""
+    return conn.execute(sa.select(_r.comment).where(_r.response_id == response_id)).scalar()
 
 
 @cached_read

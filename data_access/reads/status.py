@@ -5,7 +5,7 @@ them (status, health, data_version), so they are not registered as page reads.""
 from __future__ import annotations
 
 import json
-from datetime import date, datetime
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 import pandas as pd
@@ -13,6 +13,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from analytics.sentiment import COMPANY
+from analytics.settings import EARLIEST_DATE, FUTURE_DAYS
 from analytics.weak_labels import is_stale
 from data_access import known_customers
 from data_access.contracts import DATASETS
@@ -32,15 +33,27 @@ from data_access.schema import (
 from data_access.sql import count_if, stored
 
 
-def data_date_range(conn: Connection) -> tuple[date, date] | None:
-    """First and last day with survey responses or orders; None when there is no data yet."""
-    bounds = [conn.execute(sa.select(sa.func.min(col), sa.func.max(col))).one()
-              for col in (survey_responses.c.submitted_at, purchases.c.ordered_at)]
-    firsts = [b[0] for b in bounds if b[0] is not None]
-    lasts = [b[1] for b in bounds if b[1] is not None]
-    if not firsts:
+def _bounds(conn: Connection, column: sa.Column, window: tuple[datetime, datetime]) -> tuple:
+    """First and last value inside the window, and overall, in one scan."""
+    inside = sa.and_(column >= window[0], column < window[1])
+    return conn.execute(sa.select(sa.func.min(sa.case((inside, column))), sa.func.max(sa.case((inside, column))),
+                                  sa.func.min(column), sa.func.max(column))).one()
+
+
+def data_date_range(conn: Connection, today: date | None = None) -> tuple[date, date] | None:
+    """First and last day with survey responses or orders; None when there is no data yet.
+
+    Dates outside EARLIEST_DATE to FUTURE_DAYS after today (stored with allow_any_date, or before that rule) do
+    not stretch the span every page's period hangs on, unless no data lies inside it.
+    """
+    today = today or date.today()
+    window = (datetime.combine(EARLIEST_DATE, time()),
+              datetime.combine(today + timedelta(days=FUTURE_DAYS + 1), time()))
+    bounds = [_bounds(conn, column, window) for column in (survey_responses.c.submitted_at, purchases.c.ordered_at)]
+    chosen = [b[:2] for b in bounds if b[0] is not None] or [b[2:] for b in bounds if b[2] is not None]
+    if not chosen:
         return None
-    return min(firsts).date(), max(lasts).date()
+    return min(first for first, _ in chosen).date(), max(last for _, last in chosen).date()
 
 
 def data_version(conn: Connection) -> int:
