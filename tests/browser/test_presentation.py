@@ -45,6 +45,7 @@ def test_a_story_is_presented_step_by_step(chromium, story_server):
     settle(page, 60)
     assert page.get_by_text("Step 2 of 3").is_visible()
     assert "step=2" in page.url and "tier=Gold" in page.url and "present=1" in page.url
+    page.locator("svg text", has_text="tier: Gold").first.wait_for(timeout=wait_ms(60))  # charts drawn
     assert page.locator("svg text", has_text="tier: Gold").count() >= 2  # the step's filters, in the charts' subtitles
     path = screenshot(page, "story-step-2")
     assert path.stat().st_size > 50_000 and (SCREENSHOTS / "story-step-1.png").exists()
