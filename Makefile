@@ -24,9 +24,9 @@ test: $(INSTALLED)  ## the whole test suite
 	$(PY) -m pytest --durations=15
 
 # The inner loop: unit, integration on DuckDB and AppTest pages; no PostgreSQL, no browser, no `slow` tests.
-# Measured 1 Dec 2026 on this 2-core machine, idle, two workers: 798 tests in 1 min 10-15 s (demo file rebuilt or
-# warm); the tests that train the company scorer are `slow` (make test runs them).
-test-fast: $(INSTALLED)  ## unit + DuckDB integration + AppTest pages on both cores: ~1 min 10 s
+# Measured 1 Dec 2026 on this 2-core machine, idle, two workers: 1,049 tests in 4 min 8 s (demo file rebuilt; 798
+# tests took 1 min 10 s before the workshop and trust tests); the company scorer's training tests are `slow`.
+test-fast: $(INSTALLED)  ## unit + DuckDB integration + AppTest pages on both cores: ~4 min
 	$(PY) -m pytest -n 2 -m "not postgres and not browser and not slow"
 
 lint: $(INSTALLED)  ## ruff on everything; mypy on analytics/, data_access/ and reports/ (settings in pyproject.toml)
