@@ -9,7 +9,7 @@ from typing import Any
 import sqlalchemy as sa
 from alembic import command
 from alembic.config import Config
-from sqlalchemy.engine import URL, Engine, make_url
+from sqlalchemy.engine import URL, Connection, Engine, make_url
 from sqlalchemy.pool import NullPool
 
 from data_access import settings
@@ -148,14 +148,19 @@ def _without_jit(dbapi_connection: Any, _record: Any) -> None:
         cursor.close()
 
 
-def migrate(engine: Engine) -> None:
-    """Create or upgrade the schema to the newest migration."""
+def upgrade(conn: Connection, revision: str = "head") -> None:
+    """Run the migrations up to a revision on a connection the caller holds (tests stop at an older one)."""
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
+    config.attributes["connection"] = conn
+    command.upgrade(config, revision)
+
+
+def migrate(engine: Engine) -> None:
+    """Create or upgrade the schema to the newest migration."""
     try:
         with engine.begin() as conn:
-            config.attributes["connection"] = conn
-            command.upgrade(config, "head")
+            upgrade(conn)
     except Exception as error:  # noqa: BLE001
         raise explain(error, engine.url.render_as_string(hide_password=False),
                       "create or upgrade the tables in") from None

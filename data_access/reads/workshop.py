@@ -27,6 +27,12 @@ def workshops_list(conn: Connection) -> pd.DataFrame:
                  .order_by(workshops.c.held_on.desc(), workshops.c.created_at.desc()))
 
 
+def _with_workshop() -> sa.Select:
+    """Notes with the name of the workshop they belong to."""
+    return (sa.select(workshop_notes, workshops.c.name.label("workshop"))
+            .join(workshops, workshops.c.workshop_id == _n.workshop_id))
+
+
 def _open() -> sa.ColumnElement:
     """On the boards: not archived, and for actions not done or dropped."""
     return sa.and_(_n.archived.is_(False), sa.or_(_n.kind != "action", _n.status.in_(OPEN_STATUSES)))
@@ -43,18 +49,14 @@ def notes(conn: Connection, workshop_id: str | None = None, *, touchpoint: str |
         conditions.append(_n.touchpoint == touchpoint)
     if open_only:
         conditions.append(_open())
-    return frame(conn, sa.select(workshop_notes, workshops.c.name.label("workshop"))
-                 .join(workshops, workshops.c.workshop_id == _n.workshop_id)
-                 .where(*conditions).order_by(_n.created_at, _n.note_id))
+    return frame(conn, _with_workshop().where(*conditions).order_by(_n.created_at, _n.note_id))
 
 
 @live_read
 def actions(conn: Connection, statuses: tuple[str, ...] = OPEN_STATUSES) -> pd.DataFrame:
     """Actions of every workshop that are not archived, of the given statuses (by default open and doing: they
     stay until done), soonest due first; each with its workshop's name."""
-    return frame(conn, sa.select(workshop_notes, workshops.c.name.label("workshop"))
-                 .join(workshops, workshops.c.workshop_id == _n.workshop_id)
-                 .where(_n.kind == "action", _n.archived.is_(False), _n.status.in_(statuses))
+    return frame(conn, _with_workshop().where(_n.kind == "action", _n.archived.is_(False), _n.status.in_(statuses))
                  .order_by(_n.due_on, _n.created_at))
 
 

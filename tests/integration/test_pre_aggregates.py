@@ -8,11 +8,9 @@ import numpy as np
 import pandas as pd
 import pytest
 import sqlalchemy as sa
-from alembic import command
-from alembic.config import Config
 
 from data_access import reads, sql
-from data_access.db import MIGRATIONS, create_engine
+from data_access.db import create_engine, upgrade
 from data_access.filters import NO_TIER, Filters
 from data_access.loaders import import_dataset, remove_dataset
 from data_access.pre_aggregates import PRE_AGGREGATES
@@ -106,16 +104,13 @@ def test_the_pre_aggregated_and_the_inline_outcomes_agree(engine):
 @pytest.mark.parametrize("backend", ["duckdb", pytest.param("postgres", marks=pytest.mark.postgres)])
 def test_the_migration_fills_the_followups_from_rows_stored_before_it(databases, backend):
     engine = create_engine(databases.url(backend))
-    config = Config()
-    config.set_main_option("script_location", str(MIGRATIONS))
     with engine.begin() as conn:
-        config.attributes["connection"] = conn
-        command.upgrade(config, "0002")
+        upgrade(conn, "0002")
         conn.execute(sa.insert(survey_responses).values(
             response_id="R1", customer_id="C1", submitted_at=datetime(2025, 1, 10), touchpoint="Web", nps=9))
         conn.execute(sa.insert(purchases).values(order_id="O1", customer_id="C1", ordered_at=datetime(2025, 2, 1),
                                                  amount=42.0))
-        command.upgrade(config, "head")
+        upgrade(conn)
     with engine.connect() as conn:
         assert conn.execute(sa.select(response_followups)).all() == [("R1", 1, 42.0)]
     engine.dispose()

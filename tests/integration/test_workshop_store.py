@@ -7,12 +7,10 @@ from datetime import date, datetime
 
 import pytest
 import sqlalchemy as sa
-from alembic import command
-from alembic.config import Config
 
 from analytics.workshop import ActionFields, WorkshopError
 from data_access import stories_store, workshop_store
-from data_access.db import MIGRATIONS, create_engine
+from data_access.db import create_engine, upgrade
 from data_access.reads import workshop as reads
 from data_access.schema import TABLES, comment_themes, customers, survey_responses
 from data_access.settings import ReadOnlyError
@@ -184,11 +182,8 @@ def test_nothing_is_written_in_read_only_mode(engine, monkeypatch):
 @pytest.mark.parametrize("backend", BACKENDS)
 def test_the_workshop_migration_keeps_every_row_stored_before_it(databases, backend):
     engine = create_engine(databases.url(backend))
-    config = Config()
-    config.set_main_option("script_location", str(MIGRATIONS))
     with engine.begin() as conn:
-        config.attributes["connection"] = conn
-        command.upgrade(config, "0007")
+        upgrade(conn, "0007")
         conn.execute(sa.insert(customers).values(customer_id="C1", joined_at=date(2024, 1, 1), tier="Gold"))
         conn.execute(sa.insert(survey_responses).values(
             response_id="R1", customer_id="C1", submitted_at=datetime(2025, 1, 10), touchpoint="Web", nps=9,
@@ -198,7 +193,7 @@ def test_the_workshop_migration_keeps_every_row_stored_before_it(databases, back
             created_at=datetime(2025, 2, 1), updated_at=datetime(2025, 2, 1)))
         before = {name: conn.execute(sa.select(sa.func.count()).select_from(TABLES[name])).scalar_one()
                   for name in ("customers", "survey_responses", "comment_themes")}
-        command.upgrade(config, "head")
+        upgrade(conn)
     with engine.connect() as conn:
         assert conn.execute(sa.select(customers.c.tier)).all() == [("Gold",)]
         assert conn.execute(sa.select(survey_responses.c.comment)).all() == [("Quick and kind",)]
