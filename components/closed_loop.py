@@ -10,6 +10,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from analytics.access import NotAllowed
 from analytics.masking import mask_personal
 from analytics.settings import DETRACTOR_UP_TO, LOW_CSAT_UP_TO
 from analytics.workshop import MAX_NAME, MAX_TEXT, WorkshopError
@@ -21,7 +22,6 @@ from data_access import cache, closed_loop_store, reads
 from data_access.closed_loop_store import STATUSES
 from data_access.db import DatabaseError
 from data_access.reads.closed_loop import SPEND_DAYS
-from data_access.settings import ReadOnlyError
 
 SNIPPET = 60  # characters of the comment in the item picker
 COLUMNS = ["at", "age_days", "touchpoint", "measure", "score", "tier", "spend_12m", "text", "status", "owner",
@@ -91,7 +91,7 @@ def _save(item: pd.Series, participant: str, **fields: str) -> None:
     try:
         cache.write(lambda database: closed_loop_store.assign(database, item["source"], item["source_id"],
                                                               by=participant, **fields))
-    except (WorkshopError, ReadOnlyError, DatabaseError) as error:
+    except (WorkshopError, NotAllowed, DatabaseError) as error:
         st.error(plain(str(error)), icon=":material/error:")
     else:
         st.toast(plain(f"Saved: {fields['status']}, {fields['owner'].strip()}"), icon=":material/check:")

@@ -13,6 +13,7 @@ from datetime import date
 
 import streamlit as st
 
+from analytics.access import Scope
 from analytics.periods import preset_dates
 from components.editor_state import plain
 from data_access.contracts import TIERS
@@ -38,10 +39,11 @@ class View:
     regions: tuple[str, ...] = ()
     channels: tuple[str, ...] = ()
     notices: tuple[str, ...] = field(default=(), compare=False)
+    scope: Scope = field(default_factory=Scope)  # the signed-in person's, never from the URL
 
     @property
     def filters(self) -> Filters:
-        return Filters(self.start, self.end, self.tiers, self.segments, self.regions, self.channels)
+        return Filters(self.start, self.end, self.tiers, self.segments, self.regions, self.channels, self.scope)
 
     @property
     def comparison(self) -> Filters:

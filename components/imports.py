@@ -17,6 +17,7 @@ import streamlit as st
 
 from analytics.settings import EARLIEST_DATE
 from components.editor_state import plain
+from components.exports import download
 from components.mapping import mapping_editor, prepare_editor, saved_mapping_notes, saved_mapping_picker
 from data_access.contracts import DATASETS
 from data_access.export import csv_bytes
@@ -303,9 +304,8 @@ def show_report(upload: Upload) -> None:
         st.dataframe(report.reasons(), hide_index=True, column_config={
             "column": "Column", "reason": "Reason", "rows": st.column_config.NumberColumn(unit.capitalize()),
             "first_rows": f"First {unit}"})
-        st.download_button(f"Download rejected {unit} (CSV)", csv_bytes(report.rejections),
-                           file_name=f"rejected-{unit}.csv", mime="text/csv", key="data_rejected",
-                           on_click="ignore")
+        download(f"Download rejected {unit} (CSV)", lambda: csv_bytes(report.rejections), f"rejected-{unit}.csv",
+                 "text/csv", "data_rejected")
 
 
 def rejected(error: Exception, stored: bool) -> None:

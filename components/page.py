@@ -8,11 +8,13 @@ from typing import Any
 
 import streamlit as st
 
+from analytics.access import Principal
 from analytics.metrics import METRICS, Metric, headline, metrics_present, missing_note
 from analytics.survey import summarise
 from components.editor_state import plain
 from components.filters import View, sidebar_filters, view_to_params
 from components.report_downloads import report_downloads
+from components.sign_in import not_allowed, sidebar_identity, signed_in
 from components.story import PRESENT_CSS, Step, query_string, step_number, story_controls
 from components.workshop_session import available as workshop_available
 from components.workshop_session import sidebar_session
@@ -43,12 +45,14 @@ SCRIPTS = {label: script for script, label, _ in PAGES}
 LABELS = {script: label for script, label, _ in PAGES}
 
 
-def _menu(container, view: View | None) -> None:
-    """Links to every page that carry the current view, so filters hold across pages and in shared links."""
+def _menu(container, view: View | None, principal: Principal) -> None:
+    """Links to every page the person may open, carrying the current view, so filters hold across pages and in
+    shared links."""
     params = view_to_params(view) if view else None
     with container:
         for script, label, icon in PAGES:
-            st.page_link(script, label=label, icon=icon, query_params=params)
+            if principal.may_open(script):
+                st.page_link(script, label=label, icon=icon, query_params=params)
 
 
 @dataclass(frozen=True)
@@ -138,8 +142,13 @@ def setup_page(title: str, icon: str, intro: str, needs_data: bool = True) -> Pa
     """
     st.set_page_config(page_title=f"{title} · CX Insight", page_icon=icon, layout="wide")
     st.markdown(CSS, unsafe_allow_html=True)
+    principal = signed_in()  # before anything is read
     script = SCRIPTS.get(title, "app.py")
     menu = st.sidebar.container()
+    sidebar_identity(principal)
+    if not principal.may_open(script):
+        _menu(menu, None, principal)
+        not_allowed(principal, title)
     try:
         status = cache.status(cache.data_version())
     except DatabaseError as error:
@@ -152,20 +161,23 @@ def setup_page(title: str, icon: str, intro: str, needs_data: bool = True) -> Pa
         story_controls(step, script, presenting)
     st.title(plain(step.row["caption"]) if presenting else title, anchor=False)
     if not needs_data:
-        _menu(menu, None)
+        _menu(menu, None, principal)
         st.caption(intro)
         return Page(None, status, script)
     if status["span"] is None:
-        _menu(menu, None)
+        _menu(menu, None, principal)
         created = created_empty()  # a deleted or mistyped file is made anew; say so, or the data seems to vanish
         _stop_with("**No data yet.** "
                    + (f"A new, empty database was created at `{created}`: no file was there. " if created else "")
                    + "Load the demo company with `python cli.py demo` (or `make run`), or import "
                    "your survey, service and purchase files on the **Data** page or with `python cli.py import`.",
                    "info")
-    view = sidebar_filters(status["span"], status["options"], (step.seed_key, step.params) if step else None)
-    _menu(menu, view)
-    report_downloads(view)
+    view = sidebar_filters(status["span"], principal.scope.narrowed(status["options"]),
+                           (step.seed_key, step.params) if step else None)
+    view = replace(view, scope=principal.scope)
+    _menu(menu, view, principal)
+    if principal.may("export"):
+        report_downloads(view)
     page = Page(view, status, script, presenting)
     sidebar_session(script, page.query)
     imported = status["last_import"]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 import reports
+from components.exports import download
 from components.filters import View
 from data_access import cache
 from reports.pdf import INSTALL_HINT, chromium
@@ -20,12 +21,10 @@ def report_downloads(view: View) -> None:
     with st.sidebar.popover("Report of this view", icon=":material/summarize:", width="stretch"):
         st.caption("The brief, the key figures with their changes, the journey, touchpoints, tiers and service "
                    "for the filters above, as one file that opens offline.")
-        st.download_button("HTML report", lambda: report_file(view, "html"),
-                           file_name=reports.file_name(view.filters, "html"), mime="text/html", key="report_html",
-                           on_click="ignore", icon=":material/download:", width="stretch")
+        download("HTML report", lambda: report_file(view, "html"), reports.file_name(view.filters, "html"),
+                 "text/html", "report_html", action="report", width="stretch")
         printer = chromium()
-        st.download_button("PDF report", (lambda: report_file(view, "pdf")) if printer else b"",
-                           file_name=reports.file_name(view.filters, "pdf"), mime="application/pdf",
-                           key="report_pdf", on_click="ignore", icon=":material/picture_as_pdf:",
-                           width="stretch", disabled=printer is None,
-                           help=None if printer else INSTALL_HINT)
+        download("PDF report", (lambda: report_file(view, "pdf")) if printer else bytes,
+                 reports.file_name(view.filters, "pdf"), "application/pdf", "report_pdf", action="report",
+                 icon=":material/picture_as_pdf:", width="stretch", disabled=printer is None,
+                 help=None if printer else INSTALL_HINT)

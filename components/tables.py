@@ -6,6 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from analytics.metrics import METRICS, SURVEY_METRICS
+from components.exports import download
 from data_access.export import csv_bytes
 
 LABELS = {  # how metric columns read in tables, from the one registry: (label, number format)
@@ -22,5 +23,4 @@ def download_table(frame: pd.DataFrame, name: str, key: str, column_config: dict
     config.update({"low_n": st.column_config.CheckboxColumn("Small sample")} if "low_n" in frame else {})
     config.update(column_config or {})
     st.dataframe(frame, hide_index=True, column_config=config)
-    st.download_button("Download CSV", csv_bytes(frame), file_name=f"{name}.csv",
-                       mime="text/csv", key=key, icon=":material/download:", on_click="ignore")
+    download("Download CSV", lambda: csv_bytes(frame), f"{name}.csv", "text/csv", key)

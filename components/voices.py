@@ -14,7 +14,9 @@ from analytics.masking import mask_series
 from analytics.nps import nps_group
 from analytics.scorer_accuracy import comparison, scorer_line
 from analytics.terms import terms_by_band
+from components.exports import download
 from components.theme import NEGATIVE, NPS_GROUP_COLOURS, POSITIVE, TEXT
+from data_access import identity
 from data_access.export import csv_bytes
 from data_access.reads.comments import SHOWN_CHARS
 
@@ -39,7 +41,10 @@ def _nps_colour(value: float) -> str:
 
 
 def contact_details_toggle(key: str) -> bool:
-    """The switch that shows contact details in comments; off by default, so they stay hidden unless asked for."""
+    """The switch that shows contact details in comments; off by default, so they stay hidden unless asked for,
+    and not there at all for a role that may not see them."""
+    if not identity.current().may("unmasked_text"):
+        return False
     return st.toggle("Show contact details", key=key,
                      help="Personal details in comments (e-mail addresses, phone and card numbers) are hidden by "
                           "default. Turn this on to show them as the customer wrote them.")
@@ -73,8 +78,7 @@ def comments_table(frame: pd.DataFrame, name: str, key: str, scorer: str, reveal
         "submitted_at": st.column_config.DatetimeColumn("Submitted", format="D MMM YYYY", width=100),
         "response_id": st.column_config.TextColumn("Response", width=90),
     })
-    st.download_button("Download CSV", csv_bytes(shown), file_name=f"{name}.csv",
-                       mime="text/csv", key=key, icon=":material/download:", on_click="ignore")
+    download("Download CSV", lambda: csv_bytes(shown), f"{name}.csv", "text/csv", key)
 
 
 def comment_picker(frame: pd.DataFrame, key: str) -> str:

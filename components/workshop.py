@@ -11,6 +11,7 @@ import streamlit as st
 from analytics.workshop import DEFAULT_VOTES, MAX_VOTES, action_order, is_overdue, minutes
 from components import workshop_session as session
 from components.editor_state import plain
+from components.exports import download
 from components.notes import note_card
 from components.page import LABELS
 from components.story import view_params
@@ -167,10 +168,9 @@ def take_away(workshop: pd.Series, notes: pd.DataFrame, ranked: pd.DataFrame, st
                    steps.to_dict("records"), people)
     stem = f"workshop-{workshop['held_on']:%Y-%m-%d}"
     notes_column, votes_column, minutes_column = st.columns(3)
-    notes_column.download_button("Notes and actions (CSV)", csv_bytes(notes.reindex(columns=NOTE_COLUMNS)),
-                                 f"{stem}-notes.csv", "text/csv", key="workshop_notes_csv", on_click="ignore",
-                                 icon=":material/download:")
-    votes_column.download_button("Votes (CSV)", csv_bytes(cast), f"{stem}-votes.csv", "text/csv",
-                                 key="workshop_votes_csv", on_click="ignore", icon=":material/download:")
-    minutes_column.download_button("Minutes (Markdown)", text.encode(), f"{stem}-minutes.md", "text/markdown",
-                                   key="workshop_minutes", on_click="ignore", icon=":material/description:")
+    download("Notes and actions (CSV)", lambda: csv_bytes(notes.reindex(columns=NOTE_COLUMNS)),
+             f"{stem}-notes.csv", "text/csv", "workshop_notes_csv", container=notes_column)
+    download("Votes (CSV)", lambda: csv_bytes(cast), f"{stem}-votes.csv", "text/csv", "workshop_votes_csv",
+             container=votes_column)
+    download("Minutes (Markdown)", text.encode, f"{stem}-minutes.md", "text/markdown", "workshop_minutes",
+             container=minutes_column, icon=":material/description:")

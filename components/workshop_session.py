@@ -8,11 +8,11 @@ from typing import TypeVar
 
 import streamlit as st
 
+from analytics.access import NotAllowed
 from analytics.workshop import WorkshopError
 from components.editor_state import plain
-from data_access import cache, reads, stories_store
+from data_access import cache, identity, reads, stories_store
 from data_access.db import DatabaseError
-from data_access.settings import ReadOnlyError
 
 KEYS = {"name": "ws_name", "workshop": "ws_workshop", "story": "ws_story"}
 NEW_STORY = "__new__"
@@ -28,7 +28,7 @@ def keep_session() -> None:
 
 def available() -> bool:
     """Workshops live in the app's own tables, which a read-only warehouse does not have (CX_READ_ONLY=1)."""
-    return cache.writable()
+    return cache.writable() and identity.current().may("workshop")
 
 
 def name() -> str:
@@ -44,7 +44,7 @@ def saved(change: Callable[[], T], done: str | Callable[[T], str] | None = None)
     refused write is said in words, never as a traceback. True when it was stored."""
     try:
         result = cache.write(lambda _: change(), cached_reads_change=False)
-    except (WorkshopError, ReadOnlyError, DatabaseError) as error:
+    except (WorkshopError, NotAllowed, DatabaseError) as error:
         st.error(plain(str(error)), icon=":material/error:")
         return False
     if done:

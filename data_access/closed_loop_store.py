@@ -13,8 +13,8 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
 from analytics.workshop import MAX_TEXT, WorkshopError, clean_name
+from data_access.identity import check_write
 from data_access.schema import closed_loop
-from data_access.settings import check_writable
 
 SOURCES = ("answer", "ticket")  # a survey answer (response_id) or a service ticket (ticket_id)
 STATUSES = ("new", "contacted", "resolved", "no reply")
@@ -37,7 +37,7 @@ def _checked(source: str, status: str, outcome: str | None) -> str | None:
 def assign(engine: Engine, source: str, source_id: str, *, owner: str, status: str, outcome: str | None,
            by: str) -> None:
     """Give an item an owner, a status and an outcome note, in one transaction (a new row or the item's row)."""
-    check_writable("follow-ups are shown but not assigned.")
+    check_write("workshop", "follow-ups are shown but not assigned.")
     note = _checked(source, status, outcome)
     now = datetime.now(UTC).replace(tzinfo=None)
     values = {"owner": clean_name(owner, "name for the owner"), "status": status, "outcome": note,

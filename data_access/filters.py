@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 
 import sqlalchemy as sa
 
+from analytics.access import Scope
 from data_access.schema import customers
 
 NO_TIER = "No tier"  # label of customers outside the loyalty tiers, in results and in the tier filter
@@ -23,6 +24,17 @@ class Filters:
     segments: tuple[str, ...] = ()
     regions: tuple[str, ...] = ()
     channels: tuple[str, ...] = ()
+    # the rows the person may see: set by the query layer from who asks, never by a URL
+    scope: Scope = field(default_factory=Scope)
+
+    def limited_to(self, scope: Scope) -> Filters:
+        """These filters within a person's scope; the scope replaces any other, so nothing passed in widens it."""
+        return self if self.scope == scope else replace(self, scope=scope)
+
+    @property
+    def needs_regions(self) -> bool:
+        """A region filter or scope is in force, so reads need the answers' customers."""
+        return bool(self.regions or self.scope.regions)
 
     @property
     def period(self) -> tuple[date, date]:
@@ -59,6 +71,8 @@ class Filters:
                               ("channel", self.channels)):
             if values:
                 parts.append(f"{label}: {', '.join(values)}")
+        if self.scope.limited:
+            parts.append(f"limited to {self.scope.describe()}")
         return " · ".join(parts)
 
     def within(self, first: date, last: date) -> Filters:
@@ -73,19 +87,22 @@ def tier_label(columns: sa.ColumnCollection = customers.c) -> sa.ColumnElement:
 
 
 def customer_conditions(filters: Filters, columns: sa.ColumnCollection = customers.c) -> list[sa.ColumnElement]:
-    """Conditions for tier, segment and region, on the customers table or on a table that copies those columns."""
-    conditions = []
-    if filters.tiers:
-        named = [t for t in filters.tiers if t != NO_TIER]
-        tier_in = [columns.tier.in_(named)] if named else []
-        if NO_TIER in filters.tiers:
-            tier_in.append(columns.tier.is_(None))
-        conditions.append(sa.or_(*tier_in))
+    """Conditions for tier, segment and region, on the customers table or on a table that copies those columns;
+    the person's scope is one more condition on tier and region, so every read, export and report keeps to it."""
+    conditions = [_tier_in(columns, tiers) for tiers in (filters.tiers, filters.scope.tiers) if tiers]
     if filters.segments:
         conditions.append(columns.segment.in_(filters.segments))
-    if filters.regions:
-        conditions.append(columns.region.in_(filters.regions))
+    conditions += [columns.region.in_(regions) for regions in (filters.regions, filters.scope.regions) if regions]
     return conditions
+
+
+def _tier_in(columns: sa.ColumnCollection, tiers: tuple[str, ...]) -> sa.ColumnElement:
+    """The tier among those named, NO_TIER standing for customers outside the tiers."""
+    named = [t for t in tiers if t != NO_TIER]
+    tier_in = [columns.tier.in_(named)] if named else []
+    if NO_TIER in tiers:
+        tier_in.append(columns.tier.is_(None))
+    return sa.or_(*tier_in)
 
 
 def _midnight(day: date) -> datetime:

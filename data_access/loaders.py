@@ -14,13 +14,13 @@ from analytics.sentiment import DEFAULT_SCORER, Scorer, score_texts
 from data_access import bulk, known_customers, sentiment_models, staging
 from data_access.change_log import log_change
 from data_access.contracts import DATASETS, Dataset, dataset
+from data_access.identity import check_write
 from data_access.import_report import ImportReport
 from data_access.labels import Spellings
 from data_access.mapping import LINE_ROWS, Mapping, shape
 from data_access.pre_aggregates import fill_pre_aggregates, stale_after
 from data_access.readers import HEADERLESS, ROW_COLUMN, ImportRejected, Source, read_chunks, read_table, source_name
 from data_access.schema import TABLES, app_meta, touchpoints
-from data_access.settings import check_writable
 from data_access.sql import stored
 from data_access.validate import DateWindow, validate
 
@@ -219,7 +219,7 @@ def import_dataset(engine: Engine, dataset_name: str, sources: Sources, *,
     existing rows are deleted in the same transaction. Dates outside DateWindow (before EARLIEST_DATE, after
     today, which tests may set) are rejected by row unless allow_any_date.
     """
-    check_writable("imports are disabled, so nothing was imported.")
+    check_write("import", "imports are disabled, so nothing was imported.")
     contract, mapping = dataset(dataset_name), as_mapping(mapping)
     listed, labels = _as_list(sources, name)
     report = ImportReport(contract.name, _label(labels), 0, files=len(listed))
@@ -250,7 +250,7 @@ def remove_dataset(engine: Engine, dataset_name: str) -> ImportReport:
 
     Customers the remaining data still names stay known (from transactions), so their orders keep counting.
     """
-    check_writable("removals are disabled, so nothing was removed.")
+    check_write("import", "removals are disabled, so nothing was removed.")
     contract = dataset(dataset_name)
     target = TABLES[contract.table]
     with engine.begin() as conn:
@@ -258,7 +258,7 @@ def remove_dataset(engine: Engine, dataset_name: str) -> ImportReport:
         conn.execute(sa.delete(target))
         changed = _settle(conn, contract.table)
         report = ImportReport(contract.name, "(removed)", rows_read=removed)
-        log_change(conn, report)
+        log_change(conn, report, "remove")
     _tidy(engine, changed)
     return report
 
@@ -279,7 +279,7 @@ def demo_load(engine: Engine) -> Iterator[bool]:
     Each dataset still goes in its own transaction; the mark is what makes the load as a whole all-or-nothing.
     Yields whether the previous demo load was interrupted: its datasets are then replaced, not upserted.
     """
-    check_writable("the demo company is not loaded.")
+    check_write("import", "the demo company is not loaded.")
     with engine.begin() as conn:
         interrupted = demo_interrupted(conn)
         if not interrupted:

@@ -303,4 +303,26 @@ closed_loop = sa.Table(
     sa.Column("updated_at", sa.DateTime, nullable=False),
 )
 
+# Access (issue 15): the built-in sign-in's users, and what was done by whom.
+users = sa.Table(
+    "users", metadata,
+    sa.Column("username", sa.String, primary_key=True),  # a login name, or the e-mail an OpenID provider gives
+    sa.Column("password_hash", sa.String),  # argon2id; none for a person who signs in through the provider
+    sa.Column("role", sa.String, nullable=False),  # viewer, analyst or admin
+    sa.Column("regions", sa.Text, nullable=False),  # the regions this person is limited to, JSON; [] = all
+    sa.Column("tiers", sa.Text, nullable=False),  # the tiers this person is limited to, JSON; [] = all
+    sa.Column("updated_by", sa.String, nullable=False),
+    sa.Column("updated_at", sa.DateTime, nullable=False),
+)
+audit_log = sa.Table(
+    "audit_log", metadata,
+    sa.Column("event_id", sa.String, primary_key=True),
+    sa.Column("happened_at", sa.DateTime, nullable=False),  # UTC
+    sa.Column("actor", sa.String, nullable=False),
+    sa.Column("via", sa.String, nullable=False),  # password, oidc, open access or cli
+    sa.Column("action", sa.String, nullable=False),  # sign-in, import, remove, export, report, role, user
+    sa.Column("what", sa.Text, nullable=False),
+    sa.Column("row_count", sa.BigInteger),
+)
+
 TABLES: dict[str, sa.Table] = dict(metadata.tables)

@@ -21,11 +21,11 @@ from analytics.sentiment import COMPANY, DEFAULT_SCORER, SCORERS, Scorer, learne
 from analytics.sentiment_model import TextModel
 from analytics.weak_labels import StaleRule, is_stale, train_company
 from data_access.change_log import log_change
+from data_access.identity import check_write
 from data_access.import_report import ImportReport
 from data_access.pre_aggregates import fill_pre_aggregates, stale_after
 from data_access.reads.status import count_rated, data_version, latest_company_model, rated_comment
 from data_access.schema import TABLES, sentiment_models, survey_responses
-from data_access.settings import check_writable
 
 STALE = StaleRule()
 MAX_TRAINING = 300_000  # the most recent rated comments a training reads
@@ -52,7 +52,7 @@ def rated_comments(conn: Connection, limit: int = MAX_TRAINING) -> pd.DataFrame:
 
 def train_and_store(engine: Engine, progress: Progress | None = None) -> StoredModel:
     """Train the company scorer on the stored rated comments and keep it, with its figures, in the database."""
-    check_writable("the company scorer is not trained, since it could not be stored.")
+    check_write("import", "the company scorer is not trained, since it could not be stored.")
     with engine.connect() as conn:
         rated, version, available = rated_comments(conn), data_version(conn), count_rated(conn)
     model, figures = train_company(rated["comment"], rated["nps"], rated["csat"], progress)
@@ -108,7 +108,7 @@ TEXTS = {"survey_responses": "comment", "service_tickets": "description"}
 def rescore(engine: Engine, scorer_name: str, progress: Progress | None = None) -> tuple[str, int, str | None]:
     """Score every stored comment and ticket text again and store polarity, band and scorer, in one transaction
     (all or nothing), then rebuild the pre-aggregates that count them. Returns (scorer used, texts, notice)."""
-    check_writable("stored texts are not re-scored.")
+    check_write("import", "stored texts are not re-scored.")
     with engine.begin() as conn:
         resolved = resolve(conn, scorer_name)
         rows = 0
@@ -122,7 +122,7 @@ def rescore(engine: Engine, scorer_name: str, progress: Progress | None = None) 
         for table_name in TEXTS:
             fill_pre_aggregates(conn, [t.name for t, _ in stale_after(table_name)])
         log_change(conn, ImportReport("survey", f"(re-scored by {resolved.scorer.name})", rows_read=rows,
-                                scorer=resolved.scorer.name))
+                                scorer=resolved.scorer.name), "re-score")
     return resolved.scorer.name, rows, resolved.notice
 
 

@@ -8,6 +8,8 @@ import tomllib
 from pathlib import Path
 from urllib.parse import unquote, unquote_plus
 
+from analytics.access import NotAllowed
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DATABASE_PATH = PROJECT_ROOT / "data" / "cx.duckdb"
 SECRETS_PATH = PROJECT_ROOT / ".streamlit" / "secrets.toml"
@@ -37,8 +39,8 @@ def read_only() -> bool:
     return os.environ.get("CX_READ_ONLY", "").lower() in {"1", "true", "yes"}
 
 
-class ReadOnlyError(RuntimeError):
-    """A write asked for in read-only mode (CX_READ_ONLY=1)."""
+class ReadOnlyError(NotAllowed):
+    """A write asked for in read-only mode (CX_READ_ONLY=1): refused like a write the role does not allow."""
 
 
 def check_writable(what: str) -> None:

@@ -13,14 +13,14 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
 from analytics.workshop import MAX_NAME, WorkshopError, clean_name
+from data_access.identity import check_write
 from data_access.schema import stories, story_steps
-from data_access.settings import check_writable
 
 _s = story_steps.c
 
 
 def _writable() -> None:
-    check_writable("stories are shown but not stored.")
+    check_write("workshop", "stories are shown but not stored.")
 
 
 def create_story(engine: Engine, name: str, *, by: str) -> str:

@@ -15,9 +15,8 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
 from analytics.themes import Theme, clean_name, merge_themes
+from data_access.identity import check_write
 from data_access.schema import comment_themes
-from data_access.settings import ReadOnlyError as ReadOnlyError  # re-exported: callers catch it here
-from data_access.settings import check_writable
 
 _t = comment_themes.c
 
@@ -41,7 +40,7 @@ def _now() -> datetime:
 
 
 def _writable() -> None:
-    check_writable("themes are shown but not stored or edited.")
+    check_write("themes", "themes are shown but not stored or edited.")
 
 
 def _live(conn: Connection, theme_id: str) -> tuple[str, Theme]:

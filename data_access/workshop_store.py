@@ -24,8 +24,8 @@ from analytics.workshop import (
     clean_name,
     clean_text,
 )
+from data_access.identity import check_write
 from data_access.schema import NOTE_FIELDS, workshop_note_history, workshop_notes, workshop_votes, workshops
-from data_access.settings import check_writable
 
 _n, _v = workshop_notes.c, workshop_votes.c
 VOTE_TARGETS = ("touchpoint", "action")
@@ -40,7 +40,7 @@ def _now() -> datetime:
 
 
 def _writable() -> None:
-    check_writable("workshop notes, actions and votes are shown but not stored.")
+    check_write("workshop", "workshop notes, actions and votes are shown but not stored.")
 
 
 def create_workshop(engine: Engine, *, name: str, held_on: date, facilitator: str, by: str, start_page: str = "app.py",

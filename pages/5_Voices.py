@@ -2,6 +2,7 @@
 
 import streamlit as st
 
+from analytics.access import NotAllowed
 from analytics.themes import summarise as summarise_themes
 from components import themes as theme_view
 from components import voices
@@ -94,7 +95,7 @@ if edit:
     try:
         cache.write(lambda database: themes_store.edit(database, edit.theme, name=edit.name, pinned=edit.pinned,
                                                        merge_into=edit.merge_into))
-    except (ValueError, themes_store.ReadOnlyError, DatabaseError) as error:
+    except (ValueError, NotAllowed, DatabaseError) as error:
         st.error(plain(str(error)))
     else:
         st.rerun()

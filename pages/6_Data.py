@@ -2,6 +2,7 @@
 
 import streamlit as st
 
+from components.access_admin import access_panel
 from components.imports import (
     forget_report,
     health_panel,
@@ -64,6 +65,7 @@ if cache.writable():
     if removed:
         report = cache.remove(removed)
         st.success(f"Removed {report.rows_read:,} {removed} rows (data version {report.data_version}).")
+    access_panel()
 else:
     st.info("Read-only mode (CX_READ_ONLY=1): the app reads existing tables or views and never writes, so imports "
             "are disabled. Load data in the warehouse; docs/warehouse.md lists the views it needs.")

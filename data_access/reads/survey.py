@@ -43,7 +43,7 @@ def counts(conn: Connection, filters: Filters, by: tuple[str, ...] = (),
     unknown = set(by) - set(SURVEY_GROUPS)
     if unknown:
         raise ValueError(f"cannot group survey results by {', '.join(sorted(unknown))}")
-    per_day = (not (filters.segments or filters.regions or {"segment", "region"} & set(by))
+    per_day = (not (filters.segments or filters.needs_regions or {"segment", "region"} & set(by))
                and stored(conn, survey_days))
     answers = survey_days if per_day else survey_responses
     groups = [_survey_group(name, answers).label(name) for name in by]

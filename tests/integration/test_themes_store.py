@@ -15,6 +15,7 @@ from data_access.db import open_database
 from data_access.filters import Filters
 from data_access.reads import themes as reads
 from data_access.schema import comment_themes, survey_responses
+from data_access.settings import ReadOnlyError
 
 PROPOSED = [Theme("late · courier", ("late", "courier")), Theme("box · packaging", ("box", "packaging")),
             Theme("points · rewards", ("points", "rewards"))]
@@ -75,9 +76,9 @@ def test_refused_edits_change_nothing(engine, monkeypatch):
     with pytest.raises(ValueError, match="no longer exists"):  # one transaction: the rename before it is undone
         themes_store.edit(engine, late, name="Renamed", pinned=True, merge_into="no-such-theme")
     monkeypatch.setenv("CX_READ_ONLY", "1")
-    with pytest.raises(themes_store.ReadOnlyError):
+    with pytest.raises(ReadOnlyError):
         themes_store.rename(engine, box.theme_id, "Boxes")
-    with pytest.raises(themes_store.ReadOnlyError):
+    with pytest.raises(ReadOnlyError):
         themes_store.seed(engine, "Loyalty rewards", PROPOSED)
     monkeypatch.delenv("CX_READ_ONLY")
     assert stored(reopened(engine)) == before and stored(engine, "Loyalty rewards") == ()
