@@ -38,7 +38,8 @@ def _name(username: str) -> str:
     return name
 
 
-def _hash(password: str) -> str:
+def hash_password(password: str) -> str:
+    """The argon2id hash stored for a password; made where the password was typed, so only the hash travels."""
     if len(password) < MIN_PASSWORD:
         raise UserError(f"A password needs at least {MIN_PASSWORD} characters.")
     return _hasher.hash(password)
@@ -52,12 +53,18 @@ def _stamp() -> dict:
     return {"updated_by": identity.current().name, "updated_at": datetime.now(UTC).replace(tzinfo=None)}
 
 
-def add(engine: Engine, username: str, role: str, password: str | None = None, *,
+def _checked_hash(password_hash: str) -> str:
+    if not password_hash.startswith("$argon2"):
+        raise UserError("That is not an argon2 password hash (users_store.hash_password makes one).")
+    return password_hash
+
+
+def add(engine: Engine, username: str, role: str, password_hash: str | None = None, *,
         regions: Sequence[str] = (), tiers: Sequence[str] = ()) -> None:
     """A new user; without a password they can only sign in through the identity provider."""
     check_write("users", "users are not added.")
     name, role = _name(username), check_role(role)
-    password_hash = None if password is None else _hash(password)
+    password_hash = None if password_hash is None else _checked_hash(password_hash)
     with engine.begin() as conn:
         if _row(conn, name) is not None:
             raise UserError(f"There is a user {name} already: use set-role or set-password to change them.")
@@ -89,8 +96,8 @@ def set_role(engine: Engine, username: str, role: str) -> None:
     _update(engine, username, {"role": check_role(role)}, "role", f"role set to {role}")
 
 
-def set_password(engine: Engine, username: str, password: str) -> None:
-    _update(engine, username, {"password_hash": _hash(password)}, "user", "password changed")
+def set_password(engine: Engine, username: str, password_hash: str) -> None:
+    _update(engine, username, {"password_hash": _checked_hash(password_hash)}, "user", "password changed")
 
 
 def set_scope(engine: Engine, username: str, regions: Sequence[str], tiers: Sequence[str]) -> None:

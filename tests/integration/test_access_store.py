@@ -24,7 +24,7 @@ def trail(engine) -> list[tuple]:
 
 
 def test_a_user_signs_in_with_their_password_only_and_the_table_holds_no_password(engine):
-    users_store.add(engine, "ana", "analyst", PASSWORD, regions=["North"])
+    users_store.add(engine, "ana", "analyst", users_store.hash_password(PASSWORD), regions=["North"])
     with engine.connect() as conn:
         found = reads.access.verify_password.on(conn, "ana", PASSWORD)
         assert found == Principal("ana", "analyst", "password", Scope(regions=("North",)))
@@ -36,7 +36,7 @@ def test_a_user_signs_in_with_their_password_only_and_the_table_holds_no_passwor
 
 def test_role_scope_and_removal_change_what_sign_in_gives_and_each_change_is_in_the_trail(engine):
     with identity.acting_as(Principal("root", "admin", "cli")):
-        users_store.add(engine, "ana", "viewer", PASSWORD)
+        users_store.add(engine, "ana", "viewer", users_store.hash_password(PASSWORD))
         users_store.set_role(engine, "ana", "analyst")
         users_store.set_scope(engine, "ana", ["North", "East"], ["Gold"])
         with engine.connect() as conn:
@@ -54,16 +54,18 @@ def test_role_scope_and_removal_change_what_sign_in_gives_and_each_change_is_in_
 
 def test_bad_user_changes_are_refused_with_a_reason_and_write_nothing(engine):
     with pytest.raises(users_store.UserError, match="at least 12 characters"):
-        users_store.add(engine, "ana", "analyst", "short")
+        users_store.hash_password("short")
+    with pytest.raises(users_store.UserError, match="not an argon2 password hash"):
+        users_store.add(engine, "ana", "analyst", PASSWORD)  # a password where its hash belongs
     with pytest.raises(ValueError, match="unknown role 'boss'"):
-        users_store.add(engine, "ana", "boss", PASSWORD)
+        users_store.add(engine, "ana", "boss", users_store.hash_password(PASSWORD))
     with pytest.raises(users_store.UserError, match="without spaces"):
-        users_store.add(engine, "ana smith", "analyst", PASSWORD)
+        users_store.add(engine, "ana smith", "analyst", users_store.hash_password(PASSWORD))
     with pytest.raises(users_store.UserError, match="There is no user bob"):
         users_store.set_role(engine, "bob", "admin")
-    users_store.add(engine, "ana", "analyst", PASSWORD)
+    users_store.add(engine, "ana", "analyst", users_store.hash_password(PASSWORD))
     with pytest.raises(users_store.UserError, match="There is a user ana already"):
-        users_store.add(engine, "ana", "admin", PASSWORD)
+        users_store.add(engine, "ana", "admin", users_store.hash_password(PASSWORD))
     with identity.acting_as(ANALYST), pytest.raises(NotAllowed, match="managing users needs the admin role"):
         users_store.set_role(engine, "ana", "admin")
     with engine.connect() as conn:
@@ -135,7 +137,7 @@ def test_the_query_layer_applies_the_scope_of_whoever_the_run_acts_for(demo_engi
 def test_read_only_mode_refuses_user_changes(engine, monkeypatch):
     monkeypatch.setenv("CX_READ_ONLY", "1")
     with pytest.raises(NotAllowed, match="Read-only mode"):
-        users_store.add(engine, "ana", "analyst", PASSWORD)
+        users_store.add(engine, "ana", "analyst", users_store.hash_password(PASSWORD))
 
 
 def test_the_migration_creates_the_access_tables_on_an_older_database(databases):

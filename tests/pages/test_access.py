@@ -25,9 +25,9 @@ def team(demo_copy):
     """The demo company with three built-in users: a viewer, an analyst limited to the North, and an admin."""
     url = f"duckdb:///{demo_copy}"
     engine = open_database(url)
-    users_store.add(engine, "vic", "viewer", PASSWORD)
-    users_store.add(engine, "nora", "analyst", PASSWORD, regions=["North"])
-    users_store.add(engine, "ada", "admin", PASSWORD)
+    users_store.add(engine, "vic", "viewer", users_store.hash_password(PASSWORD))
+    users_store.add(engine, "nora", "analyst", users_store.hash_password(PASSWORD), regions=["North"])
+    users_store.add(engine, "ada", "admin", users_store.hash_password(PASSWORD))
     engine.dispose()
     return url
 
