@@ -3,6 +3,8 @@ the data, a huge comment, and one outlying date (issue 15, findings 5 and 6)."""
 
 from __future__ import annotations
 
+import json
+import re
 import time
 
 import pytest
@@ -77,3 +79,37 @@ def test_one_row_dated_2099_and_one_from_1900_leave_the_overview_on_the_real_dat
     at = app_on(loaded(tmp_path, {"survey": outliers}, survey={"allow_any_date": True}))
     assert not at.exception, at.exception
     assert "Data as of 06 Nov 2026" in " ".join(caption.value for caption in at.caption)
+
+
+HOSTILE_SEGMENT = "![i](http://evil.test/pixel.png)"
+HOSTILE_REGION = "[Click here to re-login](http://evil.test/)"
+LIVE_MARKDOWN = re.compile(r"(?<!\\)\]\((?:https?:)?//|<img|<a\s", re.IGNORECASE)  # a link or image that would render
+LIVE_HTML = re.compile(r"<img|<a\s", re.IGNORECASE)  # Plotly titles render a few tags, never Markdown
+
+
+def _shown_text(at) -> list[str]:
+    """Everything the page renders as Markdown: text elements, alerts, metric help."""
+    return [e.value for kind in ("markdown", "caption", "info", "warning", "error", "success", "title", "header",
+                                 "subheader") for e in at.get(kind)] + [f"{m.label} {m.proto.help}" for m in at.metric]
+
+
+def _chart_titles(at) -> list[str]:
+    return [json.loads(c.proto.spec)["layout"].get("title", {}).get("text", "") for c in at.get("plotly_chart")]
+
+
+@pytest.mark.parametrize("page", ALL_PAGES)
+def test_segment_and_region_names_from_data_and_url_never_render_as_links_or_images(app_on, demo_copy, page):
+    """Finding 3: a customers file may name a segment or region with Markdown; pages filtered by them (as a shared
+    link does) show those names as characters."""
+    url = f"duckdb:///{demo_copy}"
+    engine = open_database(url)
+    with engine.begin() as conn:
+        conn.execute(sa.text("UPDATE customers SET segment = :s WHERE segment = 'Convenience'"), {"s": HOSTILE_SEGMENT})
+        conn.execute(sa.text("UPDATE customers SET region = :r WHERE region = 'West'"), {"r": HOSTILE_REGION})
+    engine.dispose()
+    at = app_on(url, page=page, segment=HOSTILE_SEGMENT, region=HOSTILE_REGION, period="12m")
+    assert not at.exception
+    assert [text for text in _shown_text(at) if LIVE_MARKDOWN.search(text)] == []
+    assert [title for title in _chart_titles(at) if LIVE_HTML.search(title)] == []
+    assert any("evil.test" in text for text in _shown_text(at) + _chart_titles(at)) \
+        or page in ("pages/6_Data.py", "pages/7_Workshop.py"), "the names are shown (as text), so the test saw them"
