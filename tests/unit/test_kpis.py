@@ -111,3 +111,5 @@ def test_csv_downloads_never_carry_a_spreadsheet_formula():
     text = csv_bytes(frame).decode()
     assert "'=HYPERLINK" in text and "'+1 great" in text and "'@SUM" in text and "\nfine," in text
     assert "\n-5" not in text and ",-5" in text  # numbers are left alone
+    for hostile in ("-2+3", "\tcmd|' /C calc'!A0", "\r=1+1"):  # the hostile corpus's other formula starts
+        assert f"'{hostile}" in csv_bytes(pd.DataFrame({"comment": [hostile]})).decode()
