@@ -4,7 +4,8 @@ VENV := .venv
 PY := $(VENV)/bin/python
 INSTALLED := $(VENV)/.installed
 PORT ?= 8501
-# This machine only: there is no sign-in yet. `make run ADDRESS=0.0.0.0` only behind a reverse proxy with sign-in.
+# This machine only. Another address needs sign-in configured (the app refuses open access elsewhere) and a reverse
+# proxy for TLS: docs/security.md.
 ADDRESS ?= 127.0.0.1
 
 .PHONY: run test test-fast lint demo clean bench sentiment-model

@@ -61,8 +61,12 @@ def _provider_principal(auth: Mapping[str, Any], access: Mapping[str, Any]) -> P
     row = cache.run_live(reads.access.user_row, username) if username else None
     if row is not None:
         return users_store.principal(row, "oidc", name)
-    role = role_from_claims(claims, str(access.get("role_claim", "groups")), dict(access.get("roles", {})),
-                            str(access.get("default_role", "viewer")))
+    try:
+        role = role_from_claims(claims, str(access.get("role_claim", "groups")), dict(access.get("roles", {})),
+                                str(access.get("default_role", "viewer")))
+    except ValueError as error:  # a typo in [cx_access]: refuse rather than guess a role
+        st.error(f"**Sign-in is misconfigured** in [cx_access] of the secrets file: {plain(str(error))}.")
+        st.stop()
     return Principal(name, role, "oidc")
 
 
