@@ -72,6 +72,7 @@ def _provider_principal(auth: Mapping[str, Any], access: Mapping[str, Any]) -> P
 
 def _password_form() -> None:
     """The built-in users' form; a wrong name or password gets one message for both, after a pause."""
+    st.caption("Sign in with the user name and password your admin gave you.")
     with st.form("sign_in", border=True, width=420):
         username = st.text_input("User name", autocomplete="username")
         password = st.text_input("Password", type="password", autocomplete="current-password")
