@@ -46,7 +46,8 @@ def _stop_with_sign_in(show: Any) -> None:
 
 def _provider_principal(auth: Mapping[str, Any], access: Mapping[str, Any]) -> Principal:
     """The person the identity provider signed in; their role from a users row, else from a claim."""
-    providers = [name for name, value in auth.items() if isinstance(value, Mapping)]
+    providers = [name for name, value in auth.items()  # named providers ([auth.okta]); not tables like client_kwargs
+                 if isinstance(value, Mapping) and ("client_id" in value or "server_metadata_url" in value)]
     if not st.user.is_logged_in:
         label = str(access.get("provider_label") or (providers[0] if providers else "your organisation"))
 

@@ -111,3 +111,89 @@ def chromium():
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
         yield browser
         browser.close()
+
+
+# --- A local OpenID Connect provider for the sign-in tests (tests/oidc/, oidc-provider on Node) ---------------------
+
+OIDC_DIR = ROOT / "tests" / "oidc"  # package.json pins oidc-provider; node_modules/ is made by `npm ci`
+
+
+class OidcProvider:
+    """A running provider: its issuer URL, its one client, and the app port that client's redirect URI names.
+
+    The provider accepts the people in tests/oidc/provider.mjs (ACCOUNTS: ana, ada, vic) with any password."""
+
+    client_id = "cx-insight"
+    client_secret = "cx-insight-test-secret"  # a test provider on 127.0.0.1 only
+
+    def __init__(self, url: str, app_port: int):
+        self.url, self.app_port = url, app_port
+
+    @property
+    def metadata_url(self) -> str:
+        return f"{self.url}/.well-known/openid-configuration"
+
+    @property
+    def redirect_uri(self) -> str:
+        return f"http://127.0.0.1:{self.app_port}/oauth2callback"
+
+
+def _oidc_unavailable(reason: str):
+    if os.environ.get("CX_REQUIRE_OIDC") == "1":
+        pytest.fail(f"{reason} (CX_REQUIRE_OIDC=1)")
+    pytest.skip(reason)
+
+
+@pytest.fixture(scope="session")
+def oidc_provider(tmp_path_factory):
+    """tests/oidc/provider.mjs on 127.0.0.1 and a free port, for an app to be served on `app_port`; `npm ci` first
+    when tests/oidc/node_modules is missing. Skipped without node and npm (failed with CX_REQUIRE_OIDC=1)."""
+    node, npm = shutil.which("node"), shutil.which("npm")
+    if not (node and npm):
+        _oidc_unavailable("node and npm are needed for the local OpenID Connect provider (tests/oidc)")
+    import fcntl
+
+    (ROOT / ".cache").mkdir(exist_ok=True)
+    with open(ROOT / ".cache" / "oidc-npm-ci.lock", "w") as lock:  # one `npm ci` at a time (xdist workers)
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not (OIDC_DIR / "node_modules" / "oidc-provider").is_dir():
+            try:
+                installed = subprocess.run([npm, "ci", "--prefix", str(OIDC_DIR), "--no-audit", "--no-fund"],
+                                           capture_output=True, text=True, timeout=300 * WAIT_SCALE)
+            except subprocess.TimeoutExpired:
+                _oidc_unavailable("`npm ci --prefix tests/oidc` took more than 5 minutes")
+            if installed.returncode != 0:
+                _oidc_unavailable("`npm ci --prefix tests/oidc` failed: "
+                                  + (installed.stderr or installed.stdout)[-1500:])
+    log = tmp_path_factory.mktemp("oidc") / "provider.log"
+    app_port = _free_port()
+    provider = OidcProvider("", app_port)
+    with open(log, "w") as out:
+        process = subprocess.Popen(
+            [node, str(OIDC_DIR / "provider.mjs"), "--port", "0", "--redirect-uri", provider.redirect_uri,
+             "--client-id", provider.client_id, "--client-secret", provider.client_secret],
+            stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
+    deadline = time.monotonic() + 30 * WAIT_SCALE
+    try:
+        while True:
+            ready = [line for line in log.read_text().splitlines() if line.startswith("OIDC provider ready at ")]
+            if ready and not provider.url:
+                provider.url = ready[0].rsplit(" ", 1)[1]
+            if provider.url:
+                try:
+                    with urllib.request.urlopen(provider.metadata_url, timeout=1) as answer:
+                        if answer.status == 200:
+                            break
+                except OSError:
+                    pass
+            if time.monotonic() > deadline or process.poll() is not None:
+                pytest.fail(f"the OpenID Connect provider did not start: {log.read_text()[-2000:]}")
+            time.sleep(0.1)
+        yield provider
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(timeout=10)
