@@ -28,7 +28,7 @@ MASKED = "Ring me on [phone] or write to [e-mail], card [card number] was charge
 @pytest.fixture
 def followups_on(monkeypatch):
     """The follow-up list on a database URL, as a participant; caches emptied, as every page test starts."""
-    monkeypatch.setattr(page_module, "_menu", lambda container, view: None)  # its links are relative to app.py
+    monkeypatch.setattr(page_module, "_menu", lambda *_: None)  # its links are relative to app.py
 
     def make(url: str, participant: str = "Ana") -> AppTest:
         monkeypatch.setenv("CX_DATABASE_URL", url)
