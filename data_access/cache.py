@@ -18,7 +18,9 @@ import streamlit as st
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.pool import NullPool
 
+from data_access import identity, owner
 from data_access.db import DatabaseError, explain, open_database
+from data_access.filters import Filters
 from data_access.import_report import ImportReport
 from data_access.loaders import import_dataset, remove_dataset
 from data_access.reads import READS, Read
@@ -58,7 +60,7 @@ class SharedConnection:
                 self._close()
             if self._conn is None:
                 self._conn, self._engine = database.connect(), database
-                self._conn.exec_driver_sql(f"SET memory_limit = '{READ_MEMORY_LIMIT}'")  # a constant, not input
+                owner.cap_reads(self._conn, READ_MEMORY_LIMIT)  # not while a served command (an import) runs
             try:
                 return read(self._conn)
             except sa.exc.SQLAlchemyError:
@@ -104,7 +106,10 @@ def engine() -> Engine:
 @st.cache_resource(show_spinner=False)
 def _engine(url: str, reading_only: bool) -> Engine:
     release_embedded_file()  # a connection to the previous engine's file would keep its settings and lock
-    return open_database(url, read_only=reading_only)
+    database = open_database(url, read_only=reading_only)
+    if not reading_only:  # the CLI's commands on this embedded file run here meanwhile, beside the reads (0010)
+        owner.serve(database, read_memory_limit=READ_MEMORY_LIMIT)
+    return database
 
 
 def _with_connection(read: Callable[[Connection], T]) -> T:
@@ -163,13 +168,24 @@ def _cached_read(name: str, version: Version, args: tuple, kwargs: tuple) -> Any
     return _with_connection(lambda conn: READS[name].on(conn, *args, **dict(kwargs)))
 
 
+def _scoped(args: tuple, kwargs: dict) -> tuple[tuple, dict]:
+    """Every filter a read gets limited to the scope of whoever the run acts for: whatever a page passes (or a
+    URL asked for), a person limited to some regions or tiers reads only those."""
+    scope = identity.current().scope
+
+    def limited(value: Any) -> Any:
+        return value.limited_to(scope) if isinstance(value, Filters) else value
+    return tuple(map(limited, args)), {key: limited(value) for key, value in kwargs.items()}
+
+
 def run(read: Read[P, R], *args: P.args, **kwargs: P.kwargs) -> R:
     """A read's result, cached until the data version changes; a failure stops the page with a message.
 
     What calling a read does (`reads.survey.counts(filters)`); only registered reads run, looked up by name.
     """
+    scoped_args, scoped_kwargs = _scoped(args, kwargs)
     try:
-        return _cached_read(read.name, data_version(), args, tuple(sorted(kwargs.items())))
+        return _cached_read(read.name, data_version(), scoped_args, tuple(sorted(scoped_kwargs.items())))
     except DatabaseError as error:
         st.error(f"**The data could not be read.** {error}")
         st.stop()
@@ -177,8 +193,9 @@ def run(read: Read[P, R], *args: P.args, **kwargs: P.kwargs) -> R:
 
 def run_live(read: Read[P, R], *args: P.args, **kwargs: P.kwargs) -> R:
     """A live read's result, read now (what others just wrote included); a failure stops the page with a message."""
+    scoped_args, scoped_kwargs = _scoped(args, kwargs)
     try:
-        return _with_connection(lambda conn: read.on(conn, *args, **kwargs))
+        return _with_connection(lambda conn: read.on(conn, *scoped_args, **scoped_kwargs))
     except DatabaseError as error:
         st.error(f"**The data could not be read.** {error}")
         st.stop()

@@ -7,6 +7,7 @@ nothing acts as the operator, an admin: whoever can run commands here can open t
 from __future__ import annotations
 
 import getpass
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -15,13 +16,17 @@ from analytics.access import Principal
 from data_access.settings import check_writable
 
 
-def operator() -> Principal:
-    """The person at this machine's shell: an admin, named by the operating system."""
+def os_user() -> str:
+    """Who runs this process, as the operating system names them (the audit trail's 'who' for a command)."""
     try:
-        name = getpass.getuser()
-    except (KeyError, OSError):  # no user name in a container without /etc/passwd entry
-        name = "operator"
-    return Principal(name, "admin", "cli")
+        return getpass.getuser()
+    except (KeyError, OSError):  # no user name in a container without an /etc/passwd entry
+        return f"uid {os.getuid()}"
+
+
+def operator(name: str | None = None) -> Principal:
+    """The person at this machine's shell (or the one whose command the app runs for them): an admin."""
+    return Principal(name or os_user(), "admin", "cli")
 
 
 _current: ContextVar[Principal | None] = ContextVar("principal", default=None)

@@ -243,8 +243,9 @@ def demo_copy(demo_duckdb_path, tmp_path) -> Path:
 
 
 def table_fingerprints(url: str) -> dict[str, tuple[int, int]]:
-    """Rows and a digest of their values per table (DuckDB), leaving out the import log and the app's own state
-    (metadata, and the comment themes the Voices page stores on a visit)."""
+    """Rows and a digest of their values per table (DuckDB), leaving out the logs of changes (import log, audit
+    trail: times and ids) and the app's own state (metadata, and the comment themes the Voices page stores on a
+    visit)."""
     from data_access.schema import TABLES
 
     engine = sa.create_engine(url)
@@ -252,7 +253,7 @@ def table_fingerprints(url: str) -> dict[str, tuple[int, int]]:
         with engine.connect() as conn:
             return {name: tuple(conn.execute(sa.text(
                         f"SELECT count(*), coalesce(sum(hash(t)::HUGEINT), 0) FROM {name} t")).one())
-                    for name in TABLES if name not in ("import_log", "app_meta", "comment_themes")}
+                    for name in TABLES if name not in ("import_log", "audit_log", "app_meta", "comment_themes")}
     finally:
         engine.dispose()
 
