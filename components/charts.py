@@ -1,4 +1,8 @@
-"""Pure chart builders: a small DataFrame in, a styled plotly figure out. No Streamlit, no SQL."""
+"""Pure chart builders: a small DataFrame in, a styled plotly figure out. No Streamlit, no SQL.
+
+Each public builder is `remembered`: the same content in gives the same figure object back, built once. Never
+change a figure a builder returned; build another.
+"""
 
 from __future__ import annotations
 
@@ -20,6 +24,7 @@ from components.theme import (
     colour_for,
     empty_figure,
     label_key,
+    remembered,
     style,
 )
 
@@ -56,6 +61,7 @@ def _end_labels(values: pd.Series, margins: pd.Series, categories: pd.Series, la
                       hoverinfo="skip", cliponaxis=False)
 
 
+@remembered
 def metric_trend(frame: pd.DataFrame, metric: Metric, title: str, subtitle: str,
                  highlight: tuple | None = None) -> go.Figure:
     """A metric by month with its 95% confidence band; months with few answers greyed; the chosen period shaded."""
@@ -86,6 +92,7 @@ def metric_trend(frame: pd.DataFrame, metric: Metric, title: str, subtitle: str,
     return style(fig, title, subtitle)
 
 
+@remembered
 def metric_bars(frame: pd.DataFrame, category: str, metric: Metric, title: str, subtitle: str,
                 colours: dict[str, str] | None = None, order: tuple[str, ...] | None = None,
                 empty: str = NO_DATA) -> go.Figure:
@@ -116,6 +123,7 @@ def metric_bars(frame: pd.DataFrame, category: str, metric: Metric, title: str, 
     return style(fig, title, subtitle, height=150 + 52 * len(data))
 
 
+@remembered
 def movers(frame: pd.DataFrame, metric: Metric, title: str, subtitle: str) -> go.Figure:
     """Change in a metric per touchpoint against the comparison period, coloured by direction."""
     if frame.empty:
@@ -147,6 +155,7 @@ def _items_mark(count: int) -> str:
     return f" · <b>✎ {count}</b>" if count else ""
 
 
+@remembered
 def journey_heatmap(grid: pd.DataFrame, label: str, number_format: str, title: str, subtitle: str,
                     colorscale, zrange: tuple[float, float] | None, items: Mapping[str, int] | None = None,
                     stage_items: Mapping[str, int] | None = None) -> go.Figure:
@@ -184,6 +193,7 @@ def journey_heatmap(grid: pd.DataFrame, label: str, number_format: str, title: s
     return style(fig, title, subtitle, height=160 + 105 * rows).update_layout(margin_t=125)
 
 
+@remembered
 def emotion_curve(stages: pd.DataFrame, metrics: tuple[Metric, ...], title: str, subtitle: str) -> go.Figure:
     """The first metric (with its margin) per stage, the second on the right axis, in journey order: where it hurts."""
     shown, *beside = metrics
@@ -217,6 +227,7 @@ def emotion_curve(stages: pd.DataFrame, metrics: tuple[Metric, ...], title: str,
     return fig
 
 
+@remembered
 def sankey(nodes: list[str], links: pd.DataFrame, title: str, subtitle: str,
            colours: list[str] | None = None) -> go.Figure:
     """Flows from step to step; by default 'Left the journey' nodes (drop-off) are red."""
@@ -232,6 +243,7 @@ def sankey(nodes: list[str], links: pd.DataFrame, title: str, subtitle: str,
     return style(fig, title, subtitle, height=560)
 
 
+@remembered
 def dumbbell(changes: pd.DataFrame, key: str, first: str, second: str, metric: Metric, title: str,
              subtitle: str) -> go.Figure:
     """Two groups' metric per row, joined by a line; real differences drawn bold, small samples greyed."""
@@ -262,6 +274,7 @@ def dumbbell(changes: pd.DataFrame, key: str, first: str, second: str, metric: M
     return style(fig, title, subtitle, height=150 + 36 * len(changes))
 
 
+@remembered
 def nps_composition(summary: pd.DataFrame, title: str, subtitle: str) -> go.Figure:
     """Detractors, passives and promoters as shares of each touchpoint's answers; NPS ± margin in the label."""
     data = summary[summary["nps_n"] > 0]
@@ -284,6 +297,7 @@ def nps_composition(summary: pd.DataFrame, title: str, subtitle: str) -> go.Figu
     return fig
 
 
+@remembered
 def sentiment_bars(summary: pd.DataFrame, title: str, subtitle: str) -> go.Figure:
     """Mean comment sentiment per touchpoint on the sentiment scale, with the share of negative comments."""
     data = summary[summary["sentiment_n"] > 0]
@@ -302,6 +316,7 @@ def sentiment_bars(summary: pd.DataFrame, title: str, subtitle: str) -> go.Figur
     return style(fig, title, subtitle, height=140 + 34 * len(data))
 
 
+@remembered
 def priority_matrix(matrix: pd.DataFrame, performance_label: str, title: str, subtitle: str, empty: str) -> go.Figure:
     """Impact on NPS against current performance; the top-left quadrant is where to act first; else why not."""
     data = matrix.dropna(subset=["impact", "performance"])
@@ -343,6 +358,7 @@ def _grid(count: int, columns: int, titles: list[str], gap_x: float = 0.06, gap_
     return layout
 
 
+@remembered
 def tier_kpi_grid(tiers: pd.DataFrame, metrics: list[tuple[str, str, str]], title: str, subtitle: str) -> go.Figure:
     """Small multiples: one bar chart per KPI, tiers side by side in tier colours."""
     if tiers.empty:
@@ -365,6 +381,7 @@ def tier_kpi_grid(tiers: pd.DataFrame, metrics: list[tuple[str, str, str]], titl
         margin_t=115)
 
 
+@remembered
 def migration_heatmap(matrix: pd.DataFrame, first: str, second: str, title: str, subtitle: str) -> go.Figure:
     """Where each tier's customers were on the second date, as a share of the row, with counts."""
     if matrix.empty or matrix.to_numpy().sum() == 0:
@@ -381,6 +398,7 @@ def migration_heatmap(matrix: pd.DataFrame, first: str, second: str, title: str,
     return style(fig, title, subtitle, height=450).update_layout(margin_t=150)
 
 
+@remembered
 def points_over_time(points: pd.DataFrame, title: str, subtitle: str) -> go.Figure:
     """Points earned and redeemed per month, with the redemption rate on the right axis."""
     if points.empty:
@@ -399,6 +417,7 @@ def points_over_time(points: pd.DataFrame, title: str, subtitle: str) -> go.Figu
     return fig
 
 
+@remembered
 def group_bars(frame: pd.DataFrame, category: str, value: str, colours: dict[str, str], title: str,
                subtitle: str, number_format: str, axis_title: str, empty: str = NO_DATA) -> go.Figure:
     """One bar per group in the group's colour, value labels on top."""
@@ -413,6 +432,7 @@ def group_bars(frame: pd.DataFrame, category: str, value: str, colours: dict[str
     return style(fig, title, subtitle, height=360)
 
 
+@remembered
 def stacked_volume(frame: pd.DataFrame, group: str, value: str, colours: dict[str, str], title: str,
                    subtitle: str, axis_title: str) -> go.Figure:
     """Monthly volume stacked by group; spellings of one label ('Email', 'email') are one group, named as first seen."""
@@ -431,6 +451,7 @@ def stacked_volume(frame: pd.DataFrame, group: str, value: str, colours: dict[st
     return style(fig, title, subtitle, height=400)
 
 
+@remembered
 def horizontal_bars(frame: pd.DataFrame, category: str, value: str, title: str, subtitle: str, number_format: str,
                     axis_title: str, colour: str = PRIMARY) -> go.Figure:
     """Groups ranked by a value, largest on top."""
@@ -445,6 +466,7 @@ def horizontal_bars(frame: pd.DataFrame, category: str, value: str, title: str, 
     return style(fig, title, subtitle, height=150 + 40 * len(data))
 
 
+@remembered
 def line(frame: pd.DataFrame, x: str, y: str, title: str, subtitle: str, axis_title: str) -> go.Figure:
     """One series over time."""
     if frame.empty:

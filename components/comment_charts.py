@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
-from components.theme import NEGATIVE, POSITIVE, TEXT, empty_figure, style
+from components.theme import NEGATIVE, POSITIVE, TEXT, empty_figure, remembered, style
 
 NO_TERMS = ("Too few negative and positive comments here to compare.<br>"
             "Widen the period in the sidebar or pick a touchpoint with more comments.")
@@ -13,6 +13,7 @@ SIDES = {"negative": ("More typical of negative comments", NEGATIVE),
          "positive": ("More typical of positive comments", POSITIVE)}
 
 
+@remembered
 def term_bars(terms: pd.DataFrame, title: str, subtitle: str) -> go.Figure:
     """Diverging bars: terms typical of negative comments to the left in red, of positive ones to the right."""
     if terms.empty:

@@ -6,7 +6,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from analytics.journey import LEFT_JOURNEY, OTHER, PathExplorer
-from components.theme import MUTED, NEGATIVE, PRIMARY, TEXT, empty_figure, style
+from components.theme import MUTED, NEGATIVE, PRIMARY, TEXT, empty_figure, remembered, style
 
 NO_PATHS = "No customer events for these filters. Widen the period or clear a filter."
 NODE_COLOURS = {LEFT_JOURNEY: NEGATIVE, OTHER: MUTED}  # any other node is an event: PRIMARY
@@ -42,6 +42,7 @@ def _step_headers(steps: int) -> list[dict]:
             for step, name in enumerate(names, start=1)]
 
 
+@remembered
 def path_sankey(explorer: PathExplorer, title: str, subtitle: str) -> go.Figure:
     """The paths as step columns of a few nodes each: events in blue, OTHER grey, leaving red; counts on the nodes."""
     nodes, links = explorer.nodes, explorer.links

@@ -2,8 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import dataclasses
+import enum
+import functools
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Mapping
+from datetime import date, datetime, time, timedelta
+from typing import Any, ParamSpec
 
+import numpy as np
+import pandas as pd
 import plotly.graph_objects as go
 import plotly.io as pio
 
@@ -61,3 +70,100 @@ def empty_figure(message: str, title: str = "", height: int = 300) -> go.Figure:
 def colour_for(palette: Mapping[str, str], label: object, fallback: str = MUTED) -> str:
     """A label's colour in a palette whatever its case or surrounding spaces; the fallback when it has none."""
     return next((colour for name, colour in palette.items() if label_key(name) == label_key(label)), fallback)
+
+
+# ---------------------------------------------------------------------------------------------- remembered figures
+
+P = ParamSpec("P")
+FIGURES_KEPT = 32  # per builder: the views a room is looking at; each figure is tens of kB, and every object the
+# cache holds is walked by each full garbage collection (Streamlit runs one after every script run by default)
+
+
+class _Unkeyable(TypeError):
+    """An argument whose content cannot be told apart reliably: the builder runs, nothing is remembered."""
+
+
+def _values_token(values: np.ndarray) -> Any:
+    """Numbers, booleans and datetimes by their bytes; anything else (text, missing values) element by element."""
+    if values.dtype.kind in "biufcmM":
+        return (values.dtype.str, values.shape, np.ascontiguousarray(values).tobytes())
+    items = values.tolist()
+    if all(type(v) is str for v in items):  # labels: the common case, read at C speed
+        return ("str", tuple(items))
+    return tuple(_token(v) for v in items)
+
+
+def _pandas_token(value: pd.DataFrame | pd.Series | pd.Index) -> Any:
+    if isinstance(value, pd.Index):
+        return ("index", str(value.dtype), _token(list(value.names)), _values_token(value.to_numpy()))
+    if isinstance(value, pd.Series):
+        return ("series", repr(value.name), str(value.dtype), _pandas_token(value.index),
+                _values_token(value.to_numpy()))
+    return ("frame", _pandas_token(value.columns), tuple(map(str, value.dtypes)), _pandas_token(value.index),
+            tuple(_values_token(column.to_numpy()) for _, column in value.items()), _token(value.attrs))
+
+
+def _token(value: Any) -> Any:
+    """A hashable stand-in for a builder's argument, equal when the argument's content is equal.
+
+    Frames by their values, index, column names, dtypes and attrs (priority_matrix reads its cuts from attrs):
+    the values themselves, not a digest of them, so two keys are equal only when the contents are (chart-sized
+    frames: a few hundred rows at most);
+    floats by repr, so NaN equals NaN and 1 differs from 1.0; functions by identity; anything else raises _Unkeyable.
+    """
+    if value is None or value is pd.NA or value is pd.NaT:
+        return ("missing", repr(value))
+    if isinstance(value, (bool, int, str, bytes, date, datetime, time, timedelta, enum.Enum)):
+        return (type(value).__name__, value)
+    if isinstance(value, (float, np.floating)):
+        return ("float", repr(float(value)))
+    if isinstance(value, np.integer):
+        return ("int", int(value))
+    if isinstance(value, (pd.DataFrame, pd.Series, pd.Index)):
+        return _pandas_token(value)
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return (type(value).__module__, type(value).__qualname__,
+                tuple((f.name, _token(getattr(value, f.name))) for f in dataclasses.fields(value)))
+    if isinstance(value, Mapping):
+        return ("mapping", tuple((_token(k), _token(v)) for k, v in value.items()))
+    if isinstance(value, (list, tuple)):
+        return (type(value).__name__, tuple(_token(v) for v in value))
+    if callable(value):  # a metric's test: the same object (held by the key, so its id is never reused)
+        return ("callable", value)
+    raise _Unkeyable(f"no content key for {type(value).__name__}")
+
+
+def remembered(builder: Callable[P, go.Figure]) -> Callable[P, go.Figure]:
+    """Build a figure once per content of its arguments and hand the same figure back after that.
+
+    A warm rerun redraws every chart from the same cached frames; building plotly figures (validation of every
+    property) was most of the CPU of such a rerun (bench/README.md, "A full room"). The figure returned is
+    shared by every session and thread: callers must not change it (st.plotly_chart and the reports only read
+    it); to change a figure, build another. Arguments are keyed by content, not identity, so an import that
+    changes the data changes the key; an argument that cannot be keyed (an unknown type, lists inside cells)
+    just builds, uncached.
+    """
+    figures: OrderedDict[Any, go.Figure] = OrderedDict()
+    lock = threading.Lock()
+
+    @functools.wraps(builder)
+    def build(*args: P.args, **kwargs: P.kwargs) -> go.Figure:
+        try:
+            key = (_token(args), _token(tuple(sorted(kwargs.items()))))
+        except _Unkeyable:
+            return builder(*args, **kwargs)
+        with lock:
+            figure = figures.get(key)
+            if figure is not None:
+                figures.move_to_end(key)
+                return figure
+        figure = builder(*args, **kwargs)
+        with lock:
+            figures[key] = figure
+            while len(figures) > FIGURES_KEPT:
+                figures.popitem(last=False)
+        return figure
+
+    build.cache_clear = figures.clear  # type: ignore[attr-defined]  # for tests
+    build.cache_size = figures.__len__  # type: ignore[attr-defined]
+    return build

@@ -6,11 +6,12 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from components.theme import MUTED, NEGATIVE, NPS_GROUP_COLOURS, POSITIVE, PRIMARY, empty_figure, style
+from components.theme import MUTED, NEGATIVE, NPS_GROUP_COLOURS, POSITIVE, PRIMARY, empty_figure, remembered, style
 
 NO_VOTES = "No votes yet. Each participant spends their votes below; the ranking appears here."
 
 
+@remembered
 def votes_beside_data(ranked: pd.DataFrame, title: str, subtitle: str) -> go.Figure:
     """Votes per target, ranked, with its touchpoint's NPS (± margin), detractors and the promoter-detractor spend
     gap on the same rows; small samples greyed."""
