@@ -63,3 +63,16 @@ def test_scope_cuts_filter_choices_and_says_what_it_keeps():
     assert scope.describe() == "regions: North · tiers: Gold, Silver"
     assert Scope().narrowed(options) == options
     assert not Scope().limited and scope.limited
+
+
+def test_the_app_listens_on_this_machine_only_unless_told_otherwise():
+    """Finding 1: `make run` and a bare `streamlit run app.py` both serve 127.0.0.1; another address needs sign-in
+    (tests/pages/test_access.py checks the app refuses open access there)."""
+    import tomllib
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    config = tomllib.loads((root / ".streamlit" / "config.toml").read_text())
+    assert config["server"]["address"] == "127.0.0.1"
+    makefile = (root / "Makefile").read_text()
+    assert "ADDRESS ?= 127.0.0.1" in makefile and "--server.address $(ADDRESS)" in makefile
