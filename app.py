@@ -7,7 +7,6 @@ import streamlit as st
 from analytics.kpis import KPIS
 from analytics.metrics import METRICS
 from analytics.overview import Overview, overview, view_links
-from analytics.survey import summarise
 from components.brief import brief_panel
 from components.filters import View, view_to_params
 from components.kpis import kpi_row
@@ -34,7 +33,7 @@ metric = page.metric
 with st.spinner("Calculating KPIs…"):
     found = kpis_and_brief(cache.data_version(), page.view, page.has_comparison, metric.key, page.metrics,
                            page.data_end)
-    trend = summarise(reads.survey.counts(page.history, by=("month",)), metric=metric.key)
+    trend = reads.survey.summary(page.history, by=("month",), metric=metric.key)
 figures = overview_charts(found, trend, metric, (page.filters.start, page.filters.end), page.describe(),
                           page.describe(page.history), page.view.comparison_label)
 if found.brief:

@@ -8,9 +8,8 @@ from typing import Any
 
 import streamlit as st
 
-from analytics.access import Principal, Scope
+from analytics.access import Principal
 from analytics.metrics import METRICS, Metric, headline, metrics_present, missing_note
-from analytics.survey import summarise
 from components.editor_state import plain
 from components.filters import View, sidebar_filters, view_to_params
 from components.report_downloads import report_downloads
@@ -93,7 +92,7 @@ class Page:
     @property
     def metrics(self) -> tuple[str, ...]:
         """The survey metrics the data holds (all of it, not only this view), so pages show what it has."""
-        return _metrics_present(cache.data_version(), self.view.scope if self.view else Scope())
+        return metrics_present(reads.survey.summary(Filters()).iloc[0])
 
     @property
     def metric(self) -> Metric:
@@ -114,12 +113,6 @@ class Page:
     def describe(self, filters: Filters | None = None) -> str:
         """The filter in force, for chart subtitles."""
         return (filters or self.filters).describe()
-
-
-@st.cache_data(show_spinner=False, max_entries=16)
-def _metrics_present(version: cache.Version, scope: Scope) -> tuple[str, ...]:
-    """Page.metrics once per data version (and scope): a run asks several times, and summarising is not free."""
-    return metrics_present(summarise(reads.survey.counts(Filters())).iloc[0])
 
 
 def _stop_with(message: str, kind: str = "error") -> None:

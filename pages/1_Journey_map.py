@@ -7,7 +7,6 @@ import streamlit as st
 from analytics.journey import JOURNEY_METRICS, journey_grid
 from analytics.kpis import changes
 from analytics.metrics import with_sentiment
-from analytics.survey import summarise
 from analytics.workshop import journey_places
 from components import charts
 from components.filters import TIER_OPTIONS
@@ -24,7 +23,7 @@ STAGES = ("stage_order", "stage")
 metric = st.segmented_control("Metric", list(JOURNEY_METRICS), format_func=lambda m: JOURNEY_METRICS[m][1],
                               default=headline.key, required=True, key="journey_metric")
 _, label, number_format = JOURNEY_METRICS[metric]
-summary = summarise(reads.survey.counts(page.filters, by=(*STAGES, "touchpoint")))
+summary = reads.survey.summary(page.filters, by=(*STAGES, "touchpoint"))
 scale, zrange = charts.JOURNEY_SCALES[metric]
 st.plotly_chart(charts.journey_heatmap(journey_grid(summary, metric), label, number_format,
                                        f"{label} by touchpoint across the journey", page.describe(), scale, zrange,
@@ -36,7 +35,7 @@ if not page.presenting:
 
 curve_column, paths_column = st.columns([2, 3])
 with curve_column:
-    stages = summarise(reads.survey.counts(page.filters, by=STAGES))
+    stages = reads.survey.summary(page.filters, by=STAGES)
     curve = with_sentiment(headline.key)
     st.plotly_chart(charts.emotion_curve(stages, curve, f"Emotion curve: {' and '.join(m.name for m in curve)} per "
                                          "stage", page.describe()), key="journey_curve")

@@ -6,7 +6,6 @@ import streamlit as st
 
 from analytics.drivers import priority_matrix, unplaced_reason
 from analytics.kpis import movers
-from analytics.survey import summarise
 from analytics.workshop import journey_places
 from components import charts
 from components.editor_state import plain
@@ -20,7 +19,7 @@ page.note_missing_metrics()
 metric = page.metric
 JOURNEY_ORDER = ("stage_order", "stage", "touchpoint")
 
-summary = summarise(reads.survey.counts(page.filters, by=JOURNEY_ORDER), metric=metric.key)
+summary = reads.survey.summary(page.filters, by=JOURNEY_ORDER, metric=metric.key)
 mix_column, sentiment_column = st.columns(2)
 mix = (charts.nps_composition(summary, "Promoters, passives and detractors by touchpoint", page.describe())
        if metric.key == "nps" else
@@ -35,7 +34,7 @@ names = summary["touchpoint"].tolist()
 default = names.index(moved["touchpoint"].iloc[0]) if not moved.empty else 0
 chosen = st.selectbox("Trend of", names, index=default, key="touchpoints_trend",
                       help="Opens on the touchpoint that moved most against the comparison period.")
-trend = summarise(reads.survey.counts(page.history, by=("month",), touchpoint=chosen), metric=metric.key)
+trend = reads.survey.summary(page.history, by=("month",), touchpoint=chosen, metric=metric.key)
 st.plotly_chart(charts.metric_trend(trend, metric, f"{chosen}: {metric.name} by month, all data",
                                     page.describe(page.history), highlight=(page.filters.start, page.filters.end)),
                 key="touchpoints_trend_chart")

@@ -6,7 +6,6 @@ from analytics import loyalty, service
 from analytics.journey import sankey_links
 from analytics.metrics import METRICS, empty_message, with_sentiment
 from analytics.settings import FOLLOWUP_DAYS, SLOW_TICKET_HOURS
-from analytics.survey import summarise
 from components import charts
 from components.filters import TIER_OPTIONS
 from components.page import setup_page
@@ -22,7 +21,7 @@ experience = with_sentiment(page.metric.key)
 experience_columns = [column for m in experience for column in (m.key, m.margin_column)]
 
 tiers = loyalty.tier_kpis(reads.loyalty.by_tier(page.filters)).merge(
-    summarise(reads.survey.counts(page.filters, by=("tier",)))[["tier", *experience_columns]],
+    reads.survey.summary(page.filters, by=("tier",))[["tier", *experience_columns]],
     on="tier", how="left").set_index("tier").reindex(TIER_OPTIONS).dropna(how="all").reset_index()
 grid = [METRICS["customers"], *experience, *(METRICS[key] for key in GRID_BEHAVIOUR)]
 st.plotly_chart(charts.tier_kpi_grid(tiers, [(m.key, m.label, m.number_format) for m in grid],

@@ -6,7 +6,6 @@ from datetime import date
 import streamlit as st
 
 from analytics.loyalty import spend_gap
-from analytics.survey import summarise
 from analytics.workshop import votes_beside_data
 from components import workshop as sections
 from components import workshop_session as session
@@ -44,7 +43,7 @@ else:
     workshop = reads.workshop.workshops_list().set_index("workshop_id").loc[workshop_id].copy()
     workshop["workshop_id"] = workshop_id
     sections.workshop_header(workshop)
-    touchpoints = summarise(reads.survey.counts(page.filters, by=("stage_order", "stage", "touchpoint")))
+    touchpoints = reads.survey.summary(page.filters, by=("stage_order", "stage", "touchpoint"))
     ranked = votes_beside_data(reads.workshop.votes(workshop_id), reads.workshop.actions(), touchpoints,
                                spend_gap(reads.loyalty.nps_group_outcomes(page.filters, page.data_end,
                                                                           by=("touchpoint",)), "touchpoint"))

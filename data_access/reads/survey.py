@@ -6,6 +6,7 @@ import pandas as pd
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
+from analytics.survey import summarise
 from data_access.compat import month_start
 from data_access.filters import Filters, tier_label
 from data_access.reads.registry import cached_read
@@ -60,6 +61,14 @@ def counts(conn: Connection, filters: Filters, by: tuple[str, ...] = (),
     statement = (sa.select(*groups, *measures).select_from(source).where(*where).group_by(*groups)
                  .order_by(*groups))
     return frame(conn, statement)
+
+
+@cached_read
+def summary(conn: Connection, filters: Filters, by: tuple[str, ...] = (), touchpoint: str | None = None,
+            metric: str = "nps") -> pd.DataFrame:
+    """counts() summarised into KPIs with their margins (analytics.survey.summarise), cached whole: every rerun of
+    a page asks for it, and summarising cost more than reading a cached result (bench/README.md, "A full room")."""
+    return summarise(counts.on(conn, filters, by, touchpoint), metric=metric)
 
 
 def _survey_day_sums() -> list[sa.ColumnElement]:
