@@ -16,7 +16,7 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from analytics.themes import MAX_NAME, Theme, monthly, seed_themes
-from components.theme import PRIMARY, SENTIMENT_SCALE, TEXT, empty_figure, style
+from components.theme import PRIMARY, SENTIMENT_SCALE, TEXT, empty_figure, remembered, style
 from components.voices import shown_text
 from data_access.reads.themes import SEED_SAMPLE
 
@@ -47,6 +47,7 @@ def _nps_text(row: pd.Series) -> str:
     return f"NPS {row['nps']:+.0f} ± {row['nps_margin']:.0f}" + (" (few answers)" if row["low_n"] else "")
 
 
+@remembered
 def theme_bars(summary: pd.DataFrame, touchpoint: str, subtitle: str) -> go.Figure:
     """Comments per theme as bars coloured by their mean sentiment, NPS ± its margin beside each; pinned first."""
     title = f"{html.escape(touchpoint)}: themes in its comments"
@@ -68,14 +69,13 @@ def theme_bars(summary: pd.DataFrame, touchpoint: str, subtitle: str) -> go.Figu
     return style(fig, title, subtitle, height=150 + 44 * len(summary))
 
 
-def _sparkline(counts: pd.Series, key: str) -> None:
-    if counts.empty:
-        return
+@remembered
+def sparkline(counts: pd.Series) -> go.Figure:
+    """A theme's comments per month, small and bare, beside its examples."""
     fig = go.Figure(go.Scatter(x=counts.index, y=counts.values, mode="lines", line=dict(color=PRIMARY, width=2),
                                hovertemplate="%{x|%b %Y}: %{y:,} comments<extra></extra>"))
     fig.update_layout(height=130, margin=dict(l=10, r=10, t=10, b=25), showlegend=False)
-    fig.update_yaxes(rangemode="tozero")
-    st.plotly_chart(fig, key=key, config={"displayModeBar": False})
+    return fig.update_yaxes(rangemode="tozero")
 
 
 def _examples(rows: pd.DataFrame, reveal: bool) -> None:
@@ -112,7 +112,10 @@ def theme_panels(summary: pd.DataFrame, trend: pd.DataFrame, examples: pd.DataFr
         theme = by_id[row.theme_id]
         with st.expander(f"Theme {number} · {row.comments:,} comment{'s' * (row.comments != 1)}"):
             st.text(f"{PIN if theme.pinned else ''}{theme.name}\nKeywords: {', '.join(theme.keywords)}")
-            _sparkline(monthly(trend, theme.theme_id), f"{key}_{theme.theme_id}_trend")
+            counts = monthly(trend, theme.theme_id)
+            if not counts.empty:
+                st.plotly_chart(sparkline(counts), key=f"{key}_{theme.theme_id}_trend",
+                                config={"displayModeBar": False})
             own = examples[examples["theme_id"] == theme.theme_id]
             if own.empty:
                 st.caption("No comment in this view contains its keywords.")
