@@ -18,7 +18,14 @@ from data_access.identity import check_write
 from data_access.import_report import ImportReport
 from data_access.labels import Spellings
 from data_access.mapping import LINE_ROWS, Mapping, shape
-from data_access.pre_aggregates import fill_pre_aggregates, stale_after
+from data_access.pre_aggregates import (
+    Touched,
+    forget,
+    record_touched,
+    refresh_pre_aggregates,
+    stale_after,
+    touch_columns,
+)
 from data_access.readers import HEADERLESS, ROW_COLUMN, ImportRejected, Source, read_chunks, read_table, source_name
 from data_access.schema import TABLES, app_meta, touchpoints
 from data_access.sql import stored
@@ -137,28 +144,30 @@ def _label(labels: list[str]) -> str:
 UNPLACED_STAGE = "Survey touchpoints"  # where a touchpoint the survey names but the journey lacks is placed
 
 
-def _add_touchpoints(conn: Connection, stage: sa.Table, stages: dict[str, str]) -> None:
+def _add_touchpoints(conn: Connection, stage: sa.Table, stages: dict[str, str]) -> bool:
     """Touchpoints the survey names and the journey lacks join it: in the stage the person picked for them, else
-    in UNPLACED_STAGE (a touchpoints file imported later places them)."""
+    in UNPLACED_STAGE (a touchpoints file imported later places them). Returns whether any joined."""
     known = {t for (t,) in conn.execute(sa.select(touchpoints.c.touchpoint))}
     named = [t for (t,) in conn.execute(sa.select(stage.c.touchpoint).distinct().order_by(stage.c.touchpoint))]
     orders = dict(conn.execute(sa.select(touchpoints.c.stage, sa.func.min(touchpoints.c.stage_order))
                                .group_by(touchpoints.c.stage)).all())
-    for touchpoint in named:
-        if touchpoint in known:
-            continue
+    missing = [touchpoint for touchpoint in named if touchpoint not in known]
+    for touchpoint in missing:
         stage_name = stages.get(touchpoint) or UNPLACED_STAGE
         if stage_name not in orders:
             orders[stage_name] = max(orders.values(), default=0) + 1
         conn.execute(sa.insert(touchpoints).values(touchpoint=touchpoint, stage=stage_name,
                                                    stage_order=orders[stage_name]))
+    return bool(missing)
 
 
 def _write(conn: Connection, contract: Dataset, checked: Iterator[tuple[int, pd.DataFrame, tuple]],
            report: ImportReport, files: list[str], options: dict, progress: Progress | None) -> set[str]:
     """Stage every valid row of every file, then replace or upsert, inside the caller's transaction.
 
-    Returns the tables the change touched (the dataset's, and customers when it gained or lost someone).
+    Returns the tables the change touched (the dataset's, and customers when it gained or lost someone). Before
+    the upsert it records which customers and days the change touches, so only their part of each pre-aggregate
+    is refreshed; a replace rebuilds them whole.
     """
     target, stage, spellings = TABLES[contract.table], None, Spellings(conn, contract.table)
     for index, valid, present in checked:
@@ -182,26 +191,31 @@ def _write(conn: Connection, contract: Dataset, checked: Iterator[tuple[int, pd.
                                             f"{_first_reasons(report)} Nothing was stored.")
     if progress:
         progress("Writing to the database", 0.9)
+    columns = touch_columns(target)
+    touched = record_touched(conn, target, staging.changing(target, stage, contract.key, columns)) \
+        if columns and not options["replace"] and set(columns) <= set(stage.c.keys()) else None
     if options["replace"]:
         conn.execute(sa.delete(target))
     report.inserted, report.updated, report.unchanged = staging.upsert(conn, target, stage, contract.key)
     if contract.table == "customers":
         known_customers.mark_from_file(conn, sa.select(stage.c.customer_id))
-    if contract.table == "survey_responses":
-        _add_touchpoints(conn, stage, options["stages"])
+    added = contract.table == "survey_responses" and _add_touchpoints(conn, stage, options["stages"])
     stage.drop(conn)
-    return _settle(conn, contract.table)
+    return _settle(conn, contract.table, touched, {"touchpoints"} if added else set())
 
 
-def _settle(conn: Connection, table_name: str) -> set[str]:
+def _settle(conn: Connection, table_name: str, touched: Touched | None = None,
+            also: set[str] | frozenset[str] = frozenset()) -> set[str]:
     """After a change: customers named by the data are known, and every pre-aggregate reading a changed table is
-    rebuilt. Returns the changed tables."""
-    changed = {table_name}
+    refreshed (the touched part of it when the change was recorded, else whole). Returns the changed tables."""
+    changed = {table_name, *also}
     names_customers = table_name == "customers" or any(d.references_customers and d.table == table_name
                                                        for d in DATASETS.values())
-    if names_customers and known_customers.sync(conn):
+    only = None if touched is None else sa.select(touched.customers.c.customer_id)
+    if names_customers and known_customers.sync(conn, only):
         changed.add("customers")
-    fill_pre_aggregates(conn, {table.name for name in changed for table, _ in stale_after(name)})
+    refresh_pre_aggregates(conn, changed, touched)
+    forget(conn, touched)
     return changed
 
 

@@ -151,6 +151,7 @@ journey_runs = sa.Table(
 # meet a condition, with no per-customer grouping. Customer attributes as the customer has them now.
 order_sequence = sa.Table(
     "order_sequence", metadata,
+    sa.Column("customer_id", sa.String, nullable=False),  # so an import refreshes only its customers' rows (0010)
     sa.Column("ordered_at", sa.DateTime, nullable=False),
     sa.Column("joined_at", sa.Date, nullable=False),
     sa.Column("tier", sa.String),

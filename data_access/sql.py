@@ -146,20 +146,25 @@ def after(moment: sa.ColumnElement, later: sa.ColumnElement, days: int) -> sa.Co
     return sa.and_(later > moment, later <= moment + timedelta(days=days))
 
 
-def events(filters: Filters) -> sa.Subquery:
-    """Every customer event in the view: survey answers (named by journey stage), tickets and orders."""
+def events(filters: Filters, of_customers: sa.Select | None = None) -> sa.Subquery:
+    """Every customer event in the view: survey answers (named by journey stage), tickets and orders; with
+    of_customers (a SELECT of customer ids), only those customers' events, restricted in each branch so each table's
+    customer index can serve it."""
     r, t, p = survey_responses.c, service_tickets.c, purchases.c
+
+    def named(customer: sa.ColumnElement) -> list[sa.ColumnElement]:
+        return [] if of_customers is None else [customer.in_(of_customers)]
 
     def of(table: sa.Table, customer: sa.ColumnElement, moment: sa.ColumnElement, label: sa.ColumnElement,
            channel: sa.ColumnElement) -> sa.Select:
         return (sa.select(customer.label("customer_id"), moment.label("at"), label.label("event"))
                 .select_from(with_customers(table, customer, filters))
                 .where(*period_conditions(moment, filters), *customer_conditions(filters),
-                       *channel_conditions(channel, filters)))
+                       *channel_conditions(channel, filters), *named(customer)))
 
     surveys = (sa.select(r.customer_id, r.submitted_at.label("at"),
                          sa.func.coalesce(touchpoints.c.stage, sa.literal("Other feedback")).label("event"))
-               .select_from(survey_source(filters, ("stage",))).where(*survey_where(filters)))
+               .select_from(survey_source(filters, ("stage",))).where(*survey_where(filters), *named(r.customer_id)))
     return sa.union_all(surveys, of(service_tickets, t.customer_id, t.opened_at, sa.literal("Support ticket"),
                                     t.channel),
                         of(purchases, p.customer_id, p.ordered_at, sa.literal("Order"), p.channel)).subquery("events")

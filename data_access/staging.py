@@ -38,11 +38,29 @@ def reject_unknown_customers(conn: Connection, stage: sa.Table, files: list[str]
                          "reason": "unknown customer (strict mode)"})
 
 
-def upsert(conn: Connection, target: sa.Table, stage: sa.Table, key: tuple[str, ...]) -> tuple[int, int, int]:
-    """Update changed rows, insert new ones; returns (inserted, updated, unchanged)."""
+def _matching(target: sa.Table, stage: sa.Table, key: tuple[str, ...]) -> tuple[sa.ColumnElement, sa.ColumnElement,
+                                                                                 list[str]]:
+    """(a staged row and a stored row share the key, they differ in a value the files give, those value columns)."""
     same_key = sa.and_(*(target.c[k] == stage.c[k] for k in key))
     values = [c.name for c in stage.columns if c.name not in key and c.name not in SOURCE_COLUMNS]
     changed = sa.or_(*(target.c[c].is_distinct_from(stage.c[c]) for c in values)) if values else sa.false()
+    return same_key, changed, values
+
+
+def changing(target: sa.Table, stage: sa.Table, key: tuple[str, ...], columns: Collection[str]) -> list[sa.Select]:
+    """What the upsert is about to change, as SELECTs of the columns: the staged rows that are new or differ from
+    the stored row with their key, and those stored rows as they are now (a changed row may name another customer
+    or day than before). Read before the upsert; unchanged rows change nothing."""
+    same_key, changed, _ = _matching(target, stage, key)
+    staged = sa.select(*(stage.c[c] for c in columns)).where(~sa.exists().where(same_key, sa.not_(changed)))
+    # the stored rows joined from the staged ones (whose keys are unique by now), so the target's key index serves it
+    overwritten = sa.select(*(target.c[c] for c in columns)).select_from(stage.join(target, same_key)).where(changed)
+    return [staged, overwritten]
+
+
+def upsert(conn: Connection, target: sa.Table, stage: sa.Table, key: tuple[str, ...]) -> tuple[int, int, int]:
+    """Update changed rows, insert new ones; returns (inserted, updated, unchanged)."""
+    same_key, changed, values = _matching(target, stage, key)
 
     def count(*conditions: sa.ColumnElement) -> int:  # up front: drivers disagree on rowcount for INSERT ... SELECT
         return conn.execute(sa.select(sa.func.count()).select_from(stage).where(*conditions)).scalar_one()

@@ -58,8 +58,9 @@ def upgrade() -> None:
     )
     from data_access.pre_aggregates import fill_pre_aggregates
 
-    # survey_days is filled by 0006: its counts read sentiment_band, which 0006 adds
-    fill_pre_aggregates(op.get_bind(), ("journey_runs", "order_sequence"))
+    # survey_days is filled by 0006: its counts read sentiment_band, which 0006 adds; order_sequence by 0010,
+    # which gives it customer_id
+    fill_pre_aggregates(op.get_bind(), ("journey_runs",))
 
 
 def downgrade() -> None:

@@ -23,8 +23,8 @@ def upgrade() -> None:
     from data_access.pre_aggregates import fill_pre_aggregates
 
     sync(op.get_bind())
-    fill_pre_aggregates(op.get_bind(), ("order_sequence", "order_days", "response_followups",
-                                        "ticket_followups"))
+    # order_sequence is filled by 0010, which gives it customer_id
+    fill_pre_aggregates(op.get_bind(), ("order_days", "response_followups", "ticket_followups"))
 
 
 def downgrade() -> None:
