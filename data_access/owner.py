@@ -18,6 +18,7 @@ from __future__ import annotations
 import atexit
 import hashlib
 import importlib
+import itertools
 import json
 import os
 import socket
@@ -39,6 +40,7 @@ from data_access import identity
 
 SUFFIX = ".sock"
 MAX_SOCKET_PATH = 107  # bytes of a Unix socket path (sun_path is 108 with the closing NUL)
+TEMPORARY_ROOM = 15  # bytes the temporary name a socket is bound under adds: ".<pid>.<n>", at most 7 and 6 digits
 HEADER = struct.Struct(">cI")  # a frame: kind, payload length
 LENGTH = struct.Struct(">I")
 MAX_REQUEST = 1 << 20
@@ -53,10 +55,13 @@ def socket_path(file: str | os.PathLike[str]) -> Path:
     folder of this user's, named by a digest of the file's path. Client and server compute the same."""
     real = Path(os.path.realpath(file))
     beside = real.with_name(real.name + SUFFIX)
-    if len(os.fsencode(beside)) <= MAX_SOCKET_PATH:
+    if len(os.fsencode(beside)) + TEMPORARY_ROOM <= MAX_SOCKET_PATH:  # its temporary name must fit as well
         return beside
     digest = hashlib.sha256(os.fsencode(real)).hexdigest()[:24]
     return Path(tempfile.gettempdir()) / f"cx-insight-{os.getuid()}" / f"{digest}{SUFFIX}"
+
+
+_binds = itertools.count()  # numbers the temporary names within this process
 
 
 def _private_folder(path: Path) -> None:
@@ -187,7 +192,7 @@ class Owner:
         _private_folder(self.path)
         if owner_answers(self.file):
             return False
-        temporary = self.path.with_name(f"{self.path.name}.{os.getpid()}.{threading.get_ident()}")
+        temporary = self.path.with_name(f"{self.path.name}.{os.getpid() % 10**7}.{next(_binds) % 10**6}")
         listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
         try:
             temporary.unlink(missing_ok=True)

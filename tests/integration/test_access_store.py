@@ -30,6 +30,8 @@ def test_a_user_signs_in_with_their_password_only_and_the_table_holds_no_passwor
         assert found == Principal("ana", "analyst", "password", Scope(regions=("North",)))
         assert reads.access.verify_password.on(conn, "ana", PASSWORD + "!") is None
         assert reads.access.verify_password.on(conn, "bob", PASSWORD) is None
+        assert reads.access.user_row.on(conn, "ana").role == "analyst"
+        assert reads.access.user_row.on(conn, "bob") is None
         stored = conn.execute(sa.select(users.c.password_hash)).scalar_one()
     assert PASSWORD not in stored and stored.startswith("$argon2id$")
 

@@ -216,3 +216,6 @@ def test_the_socket_is_beside_the_file_or_in_a_private_folder_when_that_path_is_
     fallback = owner.socket_path(deep)
     assert fallback.parent.name == f"cx-insight-{os.getuid()}" and len(os.fsencode(fallback)) <= 107
     assert fallback == owner.socket_path(deep) != owner.socket_path(deep.with_name("other.duckdb"))
+    for length in range(60, 130):  # the temporary name a socket is bound under fits too (pytest-xdist's deep paths)
+        path = owner.socket_path("/t/" + "y" * length + "/cx.duckdb")
+        assert len(os.fsencode(path)) + owner.TEMPORARY_ROOM <= 107
