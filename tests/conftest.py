@@ -19,6 +19,8 @@ import uuid
 from contextlib import contextmanager
 from pathlib import Path
 
+import numpy as np
+import pandas as pd
 import pytest
 import sqlalchemy as sa
 import streamlit as st
@@ -278,3 +280,14 @@ def demo_engine(request):
     engine = open_database(url)
     yield engine
     engine.dispose()
+
+
+def new_answers_file(path: Path, rows: int, id_prefix: str) -> Path:
+    """A survey file of `rows` new answers (ids `<id_prefix>0000000`…) without comments, so importing it costs no
+    scoring time, dated on the first day of 2025, inside the demo's span: for imports that must take a while."""
+    at = np.arange(rows)
+    pd.DataFrame({"response_id": [f"{id_prefix}{i:07d}" for i in at], "customer_id": [f"C{i % 2000:06d}" for i in at],
+                  "submitted_at": pd.Timestamp("2025-01-01") + pd.to_timedelta(at % 86_400, unit="s"),
+                  "touchpoint": "Web checkout", "channel": "web", "nps": at % 11, "csat": 1 + at % 5,
+                  "ces": 1 + at % 7, "comment": ""}).to_csv(path, index=False)
+    return path

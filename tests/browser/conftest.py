@@ -35,16 +35,40 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
+def stop(process: subprocess.Popen) -> None:
+    """Terminate a server this test started, killing it if it does not go within 10 s."""
+    process.terminate()
+    try:
+        process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait(timeout=10)
+
+
 @contextmanager
-def streamlit_server(database: Path):
-    """`streamlit run app.py` on 127.0.0.1 and a free port against the DuckDB file `database` (made and migrated
-    when new); only this process is stopped on exit."""
-    port = _free_port()
+def streamlit_server(database: Path, *, port: int | None = None, secrets: Path | None = None,
+                     log: Path | None = None):
+    """`streamlit run app.py` on 127.0.0.1 and a free port (or `port`) against the DuckDB file `database` (made and
+    migrated when new), reading only `secrets` when given; its output in `log` when given (a file, not a pipe
+    nobody reads: a failed sign-in logs a traceback), else kept for the failure message. Only this process is
+    stopped on exit."""
+    port = port or _free_port()
     env = {**os.environ, "CX_DATABASE_URL": f"duckdb:///{database}"}
-    process = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true", "--server.address",
-         "127.0.0.1", "--server.port", str(port), "--browser.gatherUsageStats", "false",
-         "--server.fileWatcherType", "none"], cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    options = ["--secrets.files", str(secrets)] if secrets else []
+    out = open(log, "w") if log else subprocess.PIPE  # noqa: SIM115 - closed below, after the process has it
+    try:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true", "--server.address",
+             "127.0.0.1", "--server.port", str(port), "--browser.gatherUsageStats", "false",
+             "--server.fileWatcherType", "none", *options], cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL)
+    finally:
+        if log:
+            out.close()
+
+    def output() -> str:
+        return log.read_text()[-2000:] if log else process.stdout.read().decode()[-2000:]
+
     base = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 30 * WAIT_SCALE
     try:
@@ -55,16 +79,11 @@ def streamlit_server(database: Path):
                         break
             except OSError:
                 if time.monotonic() > deadline or process.poll() is not None:
-                    pytest.fail(f"streamlit did not start: {process.stdout.read().decode()[-2000:]}")
+                    pytest.fail(f"streamlit did not start: {output()}")
                 time.sleep(0.2)
         yield base
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=10)
+        stop(process)
 
 
 def settle(page, seconds: float = 30) -> None:
@@ -191,9 +210,4 @@ def oidc_provider(tmp_path_factory):
             time.sleep(0.1)
         yield provider
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=10)
+        stop(process)

@@ -7,20 +7,13 @@ or written. The provider's pages are its built-in development ones: a login and 
 
 from __future__ import annotations
 
-import os
 import re
 import shutil
-import subprocess
-import sys
-import time
-import urllib.request
-from contextlib import contextmanager
-from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import ROOT, SCREENSHOTS, WAIT_SCALE, settle, wait_ms
+from tests.browser.conftest import SCREENSHOTS, settle, streamlit_server, wait_ms
 
 pytestmark = pytest.mark.browser
 
@@ -62,39 +55,6 @@ SIGN_IN = re.compile(r"^Sign in with")
 WAIT = wait_ms(30)  # for expect(), whose own default is 5 s whatever the page's timeout
 
 
-@contextmanager
-def app_with_sign_in(database: Path, secrets: Path, port: int, log: Path):
-    """`streamlit run app.py` on 127.0.0.1:`port` with the given secrets file and database, its output in `log`
-    (a file, not a pipe nobody reads: failed sign-ins log tracebacks); stopped on exit."""
-    env = {**os.environ, "CX_DATABASE_URL": f"duckdb:///{database}"}
-    with open(log, "w") as out:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true", "--server.address",
-             "127.0.0.1", "--server.port", str(port), "--browser.gatherUsageStats", "false",
-             "--server.fileWatcherType", "none", "--secrets.files", str(secrets)],
-            cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
-    base = f"http://127.0.0.1:{port}"  # the origin of redirect_uri: localhost would be another origin, signed out
-    deadline = time.monotonic() + 30 * WAIT_SCALE
-    try:
-        while True:
-            try:
-                with urllib.request.urlopen(f"{base}/_stcore/health", timeout=1) as answer:
-                    if answer.read() == b"ok":
-                        break
-            except OSError:
-                if time.monotonic() > deadline or process.poll() is not None:
-                    pytest.fail(f"streamlit did not start: {log.read_text()[-2000:]}")
-                time.sleep(0.2)
-        yield base
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=10)
-
-
 @pytest.fixture(scope="module")
 def app(request, oidc_provider, demo_duckdb_path, tmp_path_factory):
     """The real app on the demo data, signing in through the local provider; [auth] written the way request.param
@@ -106,7 +66,9 @@ def app(request, oidc_provider, demo_duckdb_path, tmp_path_factory):
     secrets.write_text((AUTH[form] + ACCESS).format(
         redirect_uri=oidc_provider.redirect_uri, cookie_secret=COOKIE_SECRET, client_id=oidc_provider.client_id,
         client_secret=oidc_provider.client_secret, metadata_url=oidc_provider.metadata_url))
-    with app_with_sign_in(folder / "cx.duckdb", secrets, oidc_provider.app_port, folder / "streamlit.log") as base:
+    # 127.0.0.1, the origin of redirect_uri: localhost would be another origin, and signed out
+    with streamlit_server(folder / "cx.duckdb", port=oidc_provider.app_port, secrets=secrets,
+                          log=folder / "streamlit.log") as base:
         yield base
 
 

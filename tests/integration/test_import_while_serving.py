@@ -14,13 +14,11 @@ import threading
 from collections.abc import Callable
 from pathlib import Path
 
-import numpy as np
-import pandas as pd
 import pytest
 import sqlalchemy as sa
 
 from data_access import owner
-from tests.conftest import ROOT
+from tests.conftest import ROOT, new_answers_file
 
 SURVEY_ROWS = 200_000  # new answers, big enough that the import takes a few seconds while the reader reads
 MAX_READS = 20_000  # the app's reading loop ends by itself after this many reads, should the test never stop it
@@ -119,16 +117,6 @@ def cli(*argv: str, cwd: Path = ROOT) -> subprocess.CompletedProcess:
                           timeout=600, env={k: v for k, v in os.environ.items() if k != "CX_DATABASE_URL"})
 
 
-def survey_file(path: Path, rows: int = SURVEY_ROWS) -> Path:
-    """New answers with new response ids and no comments (no scoring time), dated in the demo's span."""
-    at = np.arange(rows)
-    pd.DataFrame({"response_id": [f"W{i:07d}" for i in at], "customer_id": [f"C{i % 2000:06d}" for i in at],
-                  "submitted_at": pd.Timestamp("2025-01-01") + pd.to_timedelta(at % 86_400, unit="s"),
-                  "touchpoint": "Web checkout", "channel": "web", "nps": at % 11, "csat": 1 + at % 5,
-                  "ces": 1 + at % 7, "comment": ""}).to_csv(path, index=False)
-    return path
-
-
 def rows(path: Path) -> int:
     engine = sa.create_engine(f"duckdb:///{path}")
     try:
@@ -141,7 +129,7 @@ def rows(path: Path) -> int:
 @pytest.mark.slow  # a demo-sized app reading while 200,000 answers are imported (about 20 s)
 def test_an_import_while_the_app_reads_succeeds_and_readers_see_the_old_or_the_new_data(app, demo_copy, tmp_path):
     before = rows(demo_copy)
-    survey = survey_file(tmp_path / "answers.csv")
+    survey = new_answers_file(tmp_path / "answers.csv", SURVEY_ROWS, "W")
     running = app()
     first = running.reads_until(lambda line: "rows" in line)
     assert first["rows"] == before and first["limit"] == "244.1 MiB"  # the reads' cap (cache.READ_MEMORY_LIMIT)
@@ -184,7 +172,7 @@ def test_commands_forwarded_to_the_app_answer_as_they_do_without_it(app, demo_co
     assert demo.returncode == 0 and "already holds data" in demo.stdout
 
     other = tmp_path / "other.duckdb"
-    elsewhere = cli("import", "survey", str(survey_file(tmp_path / "few.csv", 10)), "--database-url",
+    elsewhere = cli("import", "survey", str(new_answers_file(tmp_path / "few.csv", 10, "W")), "--database-url",
                     f"duckdb:///{other}")
     assert elsewhere.returncode == 0 and rows(other) == 10
     assert [line for line in running.stop() if "error" in line] == []
@@ -193,7 +181,7 @@ def test_commands_forwarded_to_the_app_answer_as_they_do_without_it(app, demo_co
 def test_without_an_app_the_cli_opens_the_file_itself(databases, tmp_path):
     path = Path(databases.url("duckdb", migrated=True).removeprefix("duckdb:///"))
     assert not owner.owner_answers(path)
-    done = cli("import", "survey", str(survey_file(tmp_path / "few.csv", 10)), "--database-url", f"duckdb:///{path}")
+    done = cli("import", "survey", str(new_answers_file(tmp_path / "few.csv", 10, "W")), "--database-url", f"duckdb:///{path}")
     assert done.returncode == 0, done.stderr
     assert rows(path) == 10
 
@@ -205,7 +193,7 @@ def test_a_socket_left_by_a_killed_app_is_removed_and_the_cli_opens_the_file_its
     with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as dead:  # bound, then closed without removing its file
         dead.bind(str(stale))
     assert stale.exists()
-    done = cli("import", "survey", str(survey_file(tmp_path / "few.csv", 10)), "--database-url", f"duckdb:///{path}")
+    done = cli("import", "survey", str(new_answers_file(tmp_path / "few.csv", 10, "W")), "--database-url", f"duckdb:///{path}")
     assert done.returncode == 0, done.stderr
     assert rows(path) == 10 and not stale.exists()
 

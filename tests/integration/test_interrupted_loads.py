@@ -8,17 +8,14 @@ import signal
 import subprocess
 import sys
 from collections.abc import Callable
-from pathlib import Path
 
-import numpy as np
-import pandas as pd
 import pytest
 import sqlalchemy as sa
 
 import cli
 from data_access.loaders import demo_interrupted, import_dataset
 from data_access.schema import TABLES
-from tests.conftest import BACKENDS, ROOT, table_fingerprints
+from tests.conftest import BACKENDS, ROOT, new_answers_file, table_fingerprints
 
 BIG_SURVEY_ROWS = 400_000  # two of the reader's 200,000-row chunks: killed after the first is staged
 
@@ -90,16 +87,6 @@ def test_a_demo_load_killed_after_the_survey_is_loaded_whole_by_if_empty(backend
     assert "already holds data" in capsys.readouterr().out
 
 
-def big_survey(path: Path) -> Path:
-    """A survey file big enough to take seconds: new response ids, no comments (so no scoring time)."""
-    at = np.arange(BIG_SURVEY_ROWS)
-    pd.DataFrame({"response_id": [f"K{i:07d}" for i in at], "customer_id": [f"C{i % 2000:06d}" for i in at],
-                  "submitted_at": pd.Timestamp("2025-01-01") + pd.to_timedelta(at % 86_400, unit="s"),
-                  "touchpoint": "Web checkout", "channel": "web", "nps": at % 11, "csat": 1 + at % 5,
-                  "ces": 1 + at % 7, "comment": ""}).to_csv(path, index=False)
-    return path
-
-
 def nth(text: str, n: int) -> Callable[[str], bool]:
     """Seen on the n-th line holding text."""
     holding: list[str] = []
@@ -122,8 +109,8 @@ def test_an_import_killed_mid_way_leaves_exactly_the_state_before_it(backend, da
         import_dataset(engine, "survey", ROOT / "sample_data" / "survey.csv")
         engine.dispose()
     before = (counts(url), table_fingerprints(url) if backend == "duckdb" else None)
-    process = start("import", "survey", str(big_survey(tmp_path / "big.csv")), "--replace", "--database-url", url,
-                    watch="stderr")
+    big = new_answers_file(tmp_path / "big.csv", BIG_SURVEY_ROWS, "K")
+    process = start("import", "survey", str(big), "--replace", "--database-url", url, watch="stderr")
     # the second chunk is being checked, so the first is staged inside the open transaction
     kill_when(process, process.stderr, nth("Checking rows", 2))
     assert (counts(url), table_fingerprints(url) if backend == "duckdb" else None) == before
