@@ -18,12 +18,10 @@ from analytics.access import Principal, role_from_claims
 from components.editor_state import plain
 from data_access import audit, cache, identity, reads, users_store
 from data_access.db import DatabaseError
-from data_access.settings import database_url as settings_url
 
 LOOPBACK = frozenset({"127.0.0.1", "localhost", "::1"})
 OPEN_ACCESS = Principal("open access", "admin", "open access")
 FAILED_SIGN_IN_PAUSE = 1.0  # seconds after a wrong password: slows guessing, and each failure is in the audit trail
-USERS_RECHECK_SECONDS = 5  # how soon adding the first user (or removing the last) takes effect
 SIGNED_IN = "signed_in"  # session state: the Principal of a built-in user, or the audit mark of a provider's one
 
 
@@ -61,7 +59,7 @@ def _provider_principal(auth: Mapping[str, Any], access: Mapping[str, Any]) -> P
     claims = st.user.to_dict()
     username = str(claims.get("email") or claims.get("sub") or "")
     name = str(claims.get("name") or username or "signed-in user")
-    row = cache.run_live(reads.access.user_row, username) if username else None
+    row = cache.run_recent(reads.access.user_row, username) if username else None
     if row is not None:
         return users_store.principal(row, "oidc", name)
     try:
@@ -99,13 +97,6 @@ def _record(action: str, what: str, who: Principal) -> None:
         cache.write(lambda engine: audit.recorded(engine, action, what, principal=who), cached_reads_change=False)
 
 
-@st.cache_data(show_spinner=False, ttl=USERS_RECHECK_SECONDS)
-def _user_count(url: str) -> int:
-    """Whether the built-in sign-in is on (the database is the key), re-read every few seconds rather than on every
-    run of every page; a DatabaseError goes to the caller."""
-    return cache.run_read(cache.engine(), reads.access.user_count.on)
-
-
 def _resolve() -> Principal:
     settings = _secrets()
     if "auth" in settings:
@@ -116,12 +107,7 @@ def _resolve() -> Principal:
         return found
     if isinstance(st.session_state.get(SIGNED_IN), Principal):
         return st.session_state[SIGNED_IN]
-    try:
-        users = _user_count(settings_url())
-    except DatabaseError as error:
-        st.error(f"**The data could not be read.** {error}")
-        st.stop()
-    if users:
+    if cache.run_recent(reads.access.user_count):
         _stop_with_sign_in(_password_form)
     address = st.get_option("server.address")
     if address not in LOOPBACK:

@@ -178,27 +178,44 @@ def _scoped(args: tuple, kwargs: dict) -> tuple[tuple, dict]:
     return tuple(map(limited, args)), {key: limited(value) for key, value in kwargs.items()}
 
 
+def _or_stop(call: Callable[[], T]) -> T:
+    """The call's result; a database failure stops the page with a message instead."""
+    try:
+        return call()
+    except DatabaseError as error:
+        st.error(f"**The data could not be read.** {error}")
+        st.stop()
+
+
 def run(read: Read[P, R], *args: P.args, **kwargs: P.kwargs) -> R:
     """A read's result, cached until the data version changes; a failure stops the page with a message.
 
     What calling a read does (`reads.survey.counts(filters)`); only registered reads run, looked up by name.
     """
     scoped_args, scoped_kwargs = _scoped(args, kwargs)
-    try:
-        return _cached_read(read.name, data_version(), scoped_args, tuple(sorted(scoped_kwargs.items())))
-    except DatabaseError as error:
-        st.error(f"**The data could not be read.** {error}")
-        st.stop()
+    return _or_stop(lambda: _cached_read(read.name, data_version(), scoped_args,
+                                         tuple(sorted(scoped_kwargs.items()))))
 
 
 def run_live(read: Read[P, R], *args: P.args, **kwargs: P.kwargs) -> R:
     """A live read's result, read now (what others just wrote included); a failure stops the page with a message."""
     scoped_args, scoped_kwargs = _scoped(args, kwargs)
-    try:
-        return _with_connection(lambda conn: read.on(conn, *scoped_args, **scoped_kwargs))
-    except DatabaseError as error:
-        st.error(f"**The data could not be read.** {error}")
-        st.stop()
+    return _or_stop(lambda: _with_connection(lambda conn: read.on(conn, *scoped_args, **scoped_kwargs)))
+
+
+RECENT_SECONDS = 5  # how old run_recent's results may be: how soon adding or changing a user takes effect
+
+
+@st.cache_data(show_spinner=False, ttl=RECENT_SECONDS, max_entries=256)
+def _recent_read(name: str, database: str, args: tuple) -> Any:
+    return _with_connection(lambda conn: READS[name].on(conn, *args))
+
+
+def run_recent(read: Read[..., R], *args: Any) -> R:
+    """A live read's result at most RECENT_SECONDS old, for what every run of every page asks and seldom changes
+    (who may sign in, with which role); a failure stops the page with a message."""
+    scoped_args, _ = _scoped(args, {})
+    return _or_stop(lambda: _recent_read(read.name, database_url(), scoped_args))
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
