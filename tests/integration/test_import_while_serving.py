@@ -18,11 +18,11 @@ import pytest
 import sqlalchemy as sa
 
 from data_access import owner
+from data_access.schema import survey_responses
 from tests.conftest import ROOT, new_answers_file
 
 SURVEY_ROWS = 200_000  # new answers, big enough that the import takes a few seconds while the reader reads
 MAX_READS = 20_000  # the app's reading loop ends by itself after this many reads, should the test never stop it
-SURVEY = "survey_responses"
 
 
 def play_app() -> None:
@@ -30,7 +30,6 @@ def play_app() -> None:
     serves commands for the file), then read as pages do (run_read, the shared connection; the data version) until
     a line arrives on stdin, printing each read (rows seen, data version, DuckDB's memory limit) or its error."""
     from data_access import cache
-    from data_access.schema import survey_responses
 
     database = cache.engine()
     stop = threading.Event()
@@ -121,7 +120,7 @@ def rows(path: Path) -> int:
     engine = sa.create_engine(f"duckdb:///{path}")
     try:
         with engine.connect() as conn:
-            return conn.execute(sa.text(f"SELECT count(*) FROM {SURVEY}")).scalar_one()
+            return conn.execute(sa.select(sa.func.count()).select_from(survey_responses)).scalar_one()
     finally:
         engine.dispose()
 
