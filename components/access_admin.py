@@ -42,4 +42,4 @@ def access_panel() -> None:
     download_table(trail, "audit-trail", "audit_download", {
         "happened_at": st.column_config.DatetimeColumn("When (UTC)", format="D MMM YYYY, HH:mm:ss"),
         "actor": "Who", "via": "Signed in with", "action": "Action", "what": "What",
-        "row_count": st.column_config.NumberColumn("Rows", format="%d")})
+        "row_count": st.column_config.NumberColumn("Rows", format="localized")})
